@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using McpRag.Retrieval.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace McpRag.McpServer.Auth;
+
+/// <summary>
+/// Turns the claims of a validated token into a <see cref="TenantPrincipal"/>, or says in one line why not.
+/// The tenant claim must be present exactly once, a string, and a well-formed tenant id: a token that is
+/// ambiguous about its tenant is refused, never guessed at.
+/// </summary>
+public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
+{
+    private readonly string _tenantClaim = options.Value.TenantClaim;
+
+    public (TenantPrincipal? Principal, string? Error) Create(ClaimsPrincipal user)
+    {
+        var tenantClaims = user.FindAll(_tenantClaim).ToList();
+        if (tenantClaims.Count == 0)
+        {
+            return (null, $"token has no '{_tenantClaim}' claim");
+        }
+
+        if (tenantClaims.Count > 1)
+        {
+            return (null, $"token's '{_tenantClaim}' claim must be a single value");
+        }
+
+        var claim = tenantClaims[0];
+        if (claim.ValueType != ClaimValueTypes.String)
+        {
+            return (null, $"token's '{_tenantClaim}' claim must be a string");
+        }
+
+        if (!TenantId.IsValid(claim.Value))
+        {
+            return (null, $"token's '{_tenantClaim}' claim is not a valid tenant id");
+        }
+
+        var subject = user.FindFirst("sub")?.Value;
+        if (string.IsNullOrWhiteSpace(subject))
+        {
+            return (null, "token has no 'sub' claim");
+        }
+
+        var scopes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var scope in user.FindAll("scope").Concat(user.FindAll("scp")))
+        {
+            scopes.UnionWith(scope.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.MinValue;
+        return (new TenantPrincipal(claim.Value, subject, scopes, expires), null);
+    }
+}

@@ -1,0 +1,20 @@
+using McpRag.McpServer.Hosting;
+using McpRag.Retrieval;
+
+namespace McpRag.McpServer.Cli;
+
+/// <summary>A host for the operator verbs (<c>ingest</c>, <c>token</c>, <c>demo</c>): the server's configuration and retrieval services, no transport.</summary>
+public static class CliHost
+{
+    public static IHost Build(string? configFile, bool dev)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        HostConfiguration.Apply(builder, configFile, dev);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddRetrieval().AddLocalBackend();
+        builder.Services.AddMcpRagAuth();
+        builder.Services.AddSingleton<IngestRunner>();
+        builder.Services.AddSingleton<Auth.DevTokenIssuer>();
+        return builder.Build();
+    }
+}

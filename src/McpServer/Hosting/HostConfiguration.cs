@@ -1,0 +1,49 @@
+using McpRag.McpServer.Auth;
+using Microsoft.Extensions.Logging.Console;
+
+namespace McpRag.McpServer.Hosting;
+
+/// <summary>
+/// Configuration and logging every verb shares: defaults from the option classes, then <c>--config FILE</c>,
+/// then environment variables (<c>McpRag__DataDir</c> …), then command-line switches. Logs always go to stderr:
+/// stdout belongs to the stdio transport and to commands whose output is piped (<c>token issue</c>).
+/// </summary>
+public static class HostConfiguration
+{
+    public static void Apply(IHostApplicationBuilder builder, string? configFile, bool dev)
+    {
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new CommandLineException($"config file not found: {configFile}");
+            }
+
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables();
+        if (dev)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{AuthOptions.Section}:{nameof(AuthOptions.TrustDevelopmentKey)}"] = "true",
+            });
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (builder.Configuration["Logging:LogLevel:Default"] is null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+            builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using McpRag.McpServer.Auth;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore;
+using ModelContextProtocol.AspNetCore.Authentication;
+using ModelContextProtocol.Authentication;
+
+namespace McpRag.McpServer.Hosting;
+
+/// <summary>
+/// The streamable HTTP transport at <c>/mcp</c>: every request needs a valid bearer token (401 with
+/// <c>WWW-Authenticate: Bearer resource_metadata=…</c> otherwise), protected-resource metadata is served per
+/// RFC 9728, and a tool call without the tool's scope is refused with 403 <c>insufficient_scope</c>.
+/// </summary>
+public static class HttpServerHost
+{
+    public const string McpPath = "/mcp";
+
+    public static WebApplication Build(ServerSettings settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        HostConfiguration.Apply(builder, settings.ConfigFile, settings.Dev);
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
+
+        builder.Services.AddMcpRagServer().WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.Stateful);
+        builder.Services
+            .AddAuthentication(o =>
+            {
+                o.DefaultAuthenticateScheme = JwtBearerDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = McpAuthenticationDefaults.AuthenticationScheme;
+            })
+            .AddJwtBearer()
+            .AddMcp();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenValidationSetup, TenantPrincipalFactory>((o, setup, principals) =>
+            {
+                o.TokenValidationParameters = setup.Parameters;
+                o.ConfigurationManager = setup.ConfigurationManager;
+                o.MapInboundClaims = false;
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = context =>
+                    {
+                        var (principal, error) = principals.Create(context.Principal!);
+                        if (principal is null)
+                        {
+                            context.Fail(error!);
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        builder.Services.AddOptions<McpAuthenticationOptions>(McpAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((o, auth) =>
+            {
+                var servers = auth.Value.AuthorizationServers.Count > 0 ? auth.Value.AuthorizationServers
+                    : auth.Value.Authority is { } authority ? [authority]
+                    : [];
+                o.ResourceMetadata = new ProtectedResourceMetadata
+                {
+                    Resource = auth.Value.ResourceUrl,
+                    AuthorizationServers = servers.ToList(),
+                    ScopesSupported = ["rag:read", "rag:write"],
+                    BearerMethodsSupported = ["header"],
+                    ResourceName = "McpRag",
+                };
+            });
+        builder.Services.AddAuthorization();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<InsufficientScopeMiddleware>();
+        app.MapMcp(McpPath).RequireAuthorization();
+        return app;
+    }
+}

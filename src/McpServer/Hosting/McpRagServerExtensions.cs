@@ -1,0 +1,58 @@
+using McpRag.McpServer.Auth;
+using McpRag.McpServer.Tools;
+using McpRag.Retrieval;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+
+namespace McpRag.McpServer.Hosting;
+
+/// <summary>The services and MCP server both transports share: retrieval, token validation, tools and the per-call filter.</summary>
+public static class McpRagServerExtensions
+{
+    public const string ServerName = "mcprag";
+
+    public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services)
+    {
+        services.AddRetrieval().AddLocalBackend();
+        services.AddMcpRagAuth();
+        services.AddOptions<CursorOptions>().BindConfiguration(CursorOptions.Section)
+            .Validate(o => o.Secret is null || IsKey(o.Secret), "McpRag:Cursor:Secret must be base64 of at least 32 bytes")
+            .ValidateOnStart();
+        services.AddSingleton<CursorCodec>();
+        services.AddSingleton<TenantCallFilter>();
+
+        return services
+            .AddMcpServer(options =>
+            {
+                options.ServerInfo = new Implementation { Name = ServerName, Title = "McpRag tenant-scoped retrieval", Version = Version };
+                options.ServerInstructions =
+                    "Search tools over the caller's own knowledge base. Use 'search' to find documents, then 'fetch' with a result id to read one in full. " +
+                    "Results come only from the tenant named in the caller's token.";
+            })
+            .WithTools<SearchTools>()
+            .WithTools<DocumentTools>()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
+                context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken)));
+    }
+
+    /// <summary>Token validation services, also used by <c>token issue</c> (which needs the audience and dev key).</summary>
+    public static IServiceCollection AddMcpRagAuth(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<DevSigningKey>();
+        services.AddSingleton<TokenValidationSetup>();
+        services.AddSingleton<TokenValidator>();
+        services.AddSingleton<TenantPrincipalFactory>();
+        return services;
+    }
+
+    public static string Version { get; } =
+        typeof(McpRagServerExtensions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private static bool IsKey(string secret)
+    {
+        var buffer = new byte[secret.Length];
+        return Convert.TryFromBase64String(secret, buffer, out var length) && length >= 32;
+    }
+}

@@ -1,0 +1,9 @@
+namespace McpRag.McpServer.Hosting;
+
+/// <summary>What <c>serve</c> and <c>demo</c> were asked for on the command line.</summary>
+public sealed record ServerSettings(string Urls, string? ConfigFile, bool Dev)
+{
+    public bool Stateless { get; init; } = true;
+
+    public string? TokenFile { get; init; }
+}

@@ -1,0 +1,3 @@
+using McpRag.McpServer.Cli;
+
+return await McpRagCommandLine.Build().Parse(args).InvokeAsync();

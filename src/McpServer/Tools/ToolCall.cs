@@ -1,0 +1,23 @@
+using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace McpRag.McpServer.Tools;
+
+/// <summary>
+/// The authenticated caller and their route, resolved once by <see cref="TenantCallFilter"/> before any tool runs
+/// and handed to the tool through the request's items. A tool never sees a tenant it did not get from here.
+/// </summary>
+public sealed record ToolCall(TenantPrincipal Principal, TenantRoute Route, IRetrievalBackend Backend)
+{
+    private const string ItemKey = "mcprag.call";
+
+    internal void Attach(RequestContext<CallToolRequestParams> context) => context.Items[ItemKey] = this;
+
+    /// <summary>The call's context; a tool invoked without the filter fails closed.</summary>
+    public static ToolCall From(RequestContext<CallToolRequestParams> context) =>
+        context.Items.TryGetValue(ItemKey, out var value) && value is ToolCall call
+            ? call
+            : throw new RetrievalException(RetrievalErrorCode.Unauthenticated, "no authenticated caller");
+}

@@ -1,0 +1,27 @@
+namespace McpRag.Retrieval.Backends.Local;
+
+/// <summary>Lucene field names of a chunk document, in one place.</summary>
+internal static class IndexFields
+{
+    public const string TenantId = "tenant_id";
+    public const string DocId = "doc_id";
+
+    /// <summary>Tenant and document id together: the unit that is replaced or deleted atomically.</summary>
+    public const string DocKey = "doc_key";
+
+    /// <summary>Marks the first chunk, which also stores the whole document text and its content hash.</summary>
+    public const string Head = "head";
+    public const string ChunkNo = "chunk_no";
+    public const string Title = "title";
+    public const string Text = "text";
+    public const string Url = "url";
+    public const string DocText = "doc_text";
+    public const string ContentHash = "content_hash";
+    public const string Vector = "vec";
+    public const string AttributePrefix = "attr.";
+
+    /// <summary>Commit user-data key recording the embedding model that built the index.</summary>
+    public const string ModelCommitKey = "embedding_model";
+
+    public static string Key(string tenantId, string docId) => tenantId + "\u001f" + docId;
+}

@@ -1,0 +1,26 @@
+using McpRag.Retrieval.Ingest;
+
+namespace McpRag.Retrieval.Backends.Local;
+
+/// <summary>Tuning of the embedded backend (<c>McpRag:Local</c>).</summary>
+public sealed class LocalBackendOptions
+{
+    public const string Section = "McpRag:Local";
+
+    public ChunkingOptions Chunking { get; set; } = new();
+
+    /// <summary>Reciprocal-rank-fusion constant: larger values flatten the difference between top ranks.</summary>
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>Chunks taken from each of the keyword and semantic lists before fusion.</summary>
+    public int Candidates { get; set; } = 100;
+
+    /// <summary>How often, at most, a search checks whether another process has committed to the index.</summary>
+    public TimeSpan ReopenInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a write waits for the index lock held by another writer (such as <c>mcprag ingest</c>).</summary>
+    public TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Documents embedded and committed together during ingest; each batch is durable once written.</summary>
+    public int BatchDocuments { get; set; } = 32;
+}

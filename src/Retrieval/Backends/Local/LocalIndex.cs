@@ -1,0 +1,183 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using McpRag.Retrieval.Search;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace McpRag.Retrieval.Backends.Local;
+
+/// <summary>
+/// One Lucene index folder: a searcher that follows commits (its own and other processes'), and a writer opened
+/// only for the length of a write so that <c>mcprag ingest</c> and a running server can take turns on the lock.
+/// Every change is a Lucene commit, which is atomic: a crash mid-ingest leaves the last committed state.
+/// </summary>
+internal sealed class LocalIndex : IDisposable
+{
+    private static readonly LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    private readonly LuceneDirectory _directory;
+    private readonly LocalBackendOptions _options;
+    private readonly string _modelId;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly System.Threading.Lock _managerLock = new();
+    private SearcherManager? _manager;
+    private long _nextReopenCheck;
+
+    public LocalIndex(string path, LocalBackendOptions options, string modelId, int dimensions)
+    {
+        System.IO.Directory.CreateDirectory(path);
+        _directory = FSDirectory.Open(new DirectoryInfo(path));
+        _options = options;
+        _modelId = modelId;
+        Vectors = new SegmentVectorCache(IndexFields.Vector, dimensions);
+    }
+
+    public static Analyzer Analyzer { get; } = new EnglishAnalyzer(Version);
+
+    public static Similarity Similarity { get; } = new BM25Similarity(1.2f, 0.75f);
+
+    public SegmentVectorCache Vectors { get; }
+
+    /// <summary>Runs <paramref name="search"/> on a current searcher; an index that has no commit yet searches as empty.</summary>
+    public T Search<T>(Func<IndexSearcher, T> search, T empty)
+    {
+        var manager = GetManager();
+        if (manager is null)
+        {
+            return empty;
+        }
+
+        var searcher = manager.Acquire();
+        try
+        {
+            return search(searcher);
+        }
+        finally
+        {
+            manager.Release(searcher);
+        }
+    }
+
+    /// <summary>Opens a writer, runs <paramref name="write"/> (which may commit between batches), commits and closes it.</summary>
+    public async Task WriteAsync(Func<IndexWriter, Task> write, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            var config = new IndexWriterConfig(Version, Analyzer)
+            {
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                Similarity = Similarity,
+                WriteLockTimeout = (long)_options.WriteLockTimeout.TotalMilliseconds,
+            };
+            IndexWriter writer;
+            try
+            {
+                writer = new IndexWriter(_directory, config);
+            }
+            catch (LockObtainFailedException)
+            {
+                throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the index is busy with another writer; try again shortly");
+            }
+
+            try
+            {
+                CheckModel(ReadCommittedModel());
+                await write(writer);
+                Commit(writer);
+            }
+            catch
+            {
+                writer.Rollback();
+                throw;
+            }
+            finally
+            {
+                writer.Dispose();
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        Refresh(force: true);
+    }
+
+    /// <summary>Commits what has been written so far with the model recorded, so each ingest batch is durable.</summary>
+    public void Commit(IndexWriter writer)
+    {
+        writer.SetCommitData(new Dictionary<string, string> { [IndexFields.ModelCommitKey] = _modelId });
+        writer.Commit();
+    }
+
+    private string? ReadCommittedModel()
+    {
+        if (!DirectoryReader.IndexExists(_directory))
+        {
+            return null;
+        }
+
+        var commits = DirectoryReader.ListCommits(_directory);
+        return commits.Count > 0 && commits[^1].UserData.TryGetValue(IndexFields.ModelCommitKey, out var model) ? model : null;
+    }
+
+    private void CheckModel(string? committedModel)
+    {
+        if (committedModel is not null && committedModel != _modelId)
+        {
+            throw new RetrievalException(
+                RetrievalErrorCode.BackendUnavailable,
+                $"the index was built with embedding model '{committedModel}' but this server uses '{_modelId}'; re-ingest or change the configured model");
+        }
+    }
+
+    private SearcherManager? GetManager()
+    {
+        Refresh(force: false);
+        return Volatile.Read(ref _manager);
+    }
+
+    private void Refresh(bool force)
+    {
+        var now = Environment.TickCount64;
+        if (!force && now < Interlocked.Read(ref _nextReopenCheck))
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _nextReopenCheck, now + (long)_options.ReopenInterval.TotalMilliseconds);
+        lock (_managerLock)
+        {
+            if (_manager is null)
+            {
+                if (!DirectoryReader.IndexExists(_directory))
+                {
+                    return;
+                }
+
+                CheckModel(ReadCommittedModel());
+                _manager = new SearcherManager(_directory, new Bm25SearcherFactory());
+                return;
+            }
+        }
+
+        _manager.MaybeRefreshBlocking();
+    }
+
+    public void Dispose()
+    {
+        _manager?.Dispose();
+        _directory.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private sealed class Bm25SearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = Similarity };
+    }
+}

@@ -1,0 +1,361 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using McpRag.Retrieval.Embeddings;
+using McpRag.Retrieval.Ingest;
+using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using LuceneDocument = Lucene.Net.Documents.Document;
+
+namespace McpRag.Retrieval.Backends.Local;
+
+/// <summary>
+/// The embedded backend: BM25 over Lucene, embedding similarity over the chunk vectors stored beside the text,
+/// and reciprocal rank fusion of both. Results are whole documents (the best chunk of each gives the snippet).
+/// Every query runs inside <see cref="LocalQueries.Scope"/>, which always carries the caller's tenant, whatever
+/// the isolation mode.
+/// </summary>
+public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
+{
+    public const string BackendName = "local";
+    private const int SnippetLength = 240;
+
+    private readonly LocalIndexStore _store;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
+    private readonly LocalBackendOptions _options;
+    private readonly TextChunker _chunker;
+
+    public LocalIndexBackend(IOptions<StorageOptions> storage, IOptions<LocalBackendOptions> options, IEmbeddingGenerator<string, Embedding<float>> embeddings)
+    {
+        var metadata = embeddings.GetService<EmbeddingGeneratorMetadata>();
+        _store = new LocalIndexStore(storage, options, metadata?.DefaultModelId ?? "unknown", metadata?.DefaultModelDimensions ?? MiniLmEmbeddingGenerator.Dimensions);
+        _embeddings = embeddings;
+        _options = options.Value;
+        _chunker = new TextChunker(_options.Chunking);
+    }
+
+    public string Name => BackendName;
+
+    public string? ValidateRoute(TenantRoute route) => route.Isolation switch
+    {
+        TenantIsolation.Domain when route.DataRoot is { } root && root.Split('/', '\\').Contains("..") => "\"dataRoot\" must not contain '..'",
+        TenantIsolation.Index or TenantIsolation.Document when route.Index is { } index && !IndexName.IsValid(index) =>
+            $"index '{index}' is invalid: use 1-64 of a-z, 0-9, '-' and '_'",
+        _ => null,
+    };
+
+    /// <summary>The folder that holds a route's index (for operators and tests).</summary>
+    public string IndexPathOf(TenantRoute route) => _store.PathOf(route);
+
+    public async Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken)
+    {
+        var offset = ParsePosition(query.Position);
+        var window = offset + query.TopK;
+        var candidates = Math.Min(SearchLimits.MaxResultWindow * 4, Math.Max(_options.Candidates, window * 3));
+        var scope = LocalQueries.Scope(principal.TenantId, query.Filters);
+        var textQuery = query.Mode == SearchMode.Semantic ? null : LocalQueries.Text(query.Text);
+        var queryVector = query.Mode == SearchMode.Keyword ? null : await EmbedAsync(query.Text, cancellationToken);
+
+        var index = _store.Get(route);
+        return index.Search(searcher =>
+        {
+            var keyword = textQuery is null ? [] : Collapse(searcher, searcher.Search(textQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs);
+            var semantic = queryVector is null ? [] : Collapse(searcher, NearestChunks(searcher, index.Vectors, scope, queryVector, candidates));
+            var ranked = query.Mode switch
+            {
+                SearchMode.Keyword => keyword,
+                SearchMode.Semantic => semantic,
+                _ => Fuse(keyword, semantic),
+            };
+
+            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, textQuery)).ToList();
+            var next = ranked.Count > window && window < SearchLimits.MaxResultWindow ? window.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            return new SearchPage(page, next);
+        }, new SearchPage([], null));
+    }
+
+    public Task<RetrievalDocument?> GetAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
+    {
+        var document = _store.Get(route).Search(searcher =>
+        {
+            var head = FindHead(searcher, principal.TenantId, id);
+            return head is null ? null : ToDocument(searcher.Doc(head.Value));
+        }, null);
+        return Task.FromResult(document);
+    }
+
+    public async Task<bool> DeleteAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
+    {
+        var index = _store.Get(route);
+        var existed = false;
+        await index.WriteAsync(writer =>
+        {
+            existed = index.Search(searcher => FindHead(searcher, principal.TenantId, id) is not null, false);
+            if (existed)
+            {
+                writer.DeleteDocuments(LocalQueries.Document(principal.TenantId, id));
+            }
+
+            return Task.CompletedTask;
+        }, cancellationToken);
+        return existed;
+    }
+
+    public async Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var index = _store.Get(route);
+        var chunksWritten = 0;
+        await index.WriteAsync(async writer =>
+        {
+            var done = 0;
+            foreach (var batch in documents.Chunk(Math.Max(1, _options.BatchDocuments)))
+            {
+                var changed = batch
+                    .Select(d => (Document: d, Hash: ContentHash(d)))
+                    .Where(d => index.Search(s => StoredHash(s, principal.TenantId, d.Document.Id), null) != d.Hash)
+                    .ToList();
+                var chunked = changed.Select(d => (d.Document, d.Hash, Chunks: Split(d.Document))).ToList();
+                var texts = chunked.SelectMany(d => d.Chunks.Select(c => EmbeddingText(d.Document.Title, c))).ToList();
+                var vectors = await EmbedManyAsync(texts, cancellationToken);
+
+                var next = 0;
+                foreach (var (document, hash, chunks) in chunked)
+                {
+                    var luceneDocs = chunks.Select((c, i) => ToLucene(principal.TenantId, document, hash, c, i, vectors[next + i])).ToList();
+                    next += chunks.Count;
+                    writer.UpdateDocuments(new Term(IndexFields.DocKey, IndexFields.Key(principal.TenantId, document.Id)), luceneDocs);
+                    chunksWritten += chunks.Count;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                index.Commit(writer);
+                done += batch.Length;
+                progress?.Report(done);
+            }
+        }, cancellationToken);
+        return chunksWritten;
+    }
+
+    private IReadOnlyList<string> Split(RetrievalDocument document)
+    {
+        var chunks = _chunker.Split(document.Text);
+        return chunks.Count > 0 ? chunks : [document.Title];
+    }
+
+    private static string EmbeddingText(string title, string chunk) => title + "\n\n" + chunk;
+
+    private async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
+        (await EmbedManyAsync([text], cancellationToken))[0];
+
+    /// <summary>Embeds in batches of similar length: the model pads a batch to its longest text, so mixing lengths wastes work.</summary>
+    private async Task<float[][]> EmbedManyAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var result = new float[texts.Count][];
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => texts[i].Length).ToArray();
+        foreach (var batch in order.Chunk(16))
+        {
+            var embeddings = await _embeddings.GenerateAsync(batch.Select(i => texts[i]), cancellationToken: cancellationToken);
+            for (var j = 0; j < batch.Length; j++)
+            {
+                result[batch[j]] = embeddings[j].Vector.ToArray();
+            }
+        }
+
+        return result;
+    }
+
+    private static ScoreDoc[] NearestChunks(IndexSearcher searcher, SegmentVectorCache vectors, Query scope, float[] query, int count)
+    {
+        var weight = searcher.CreateNormalizedWeight(scope);
+        var best = new PriorityQueue<int, float>(count + 1);
+        var dimensions = vectors.Dimensions;
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var scorer = weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs);
+            if (scorer is null)
+            {
+                continue;
+            }
+
+            var segment = vectors.Get(leaf.AtomicReader);
+            int doc;
+            while ((doc = scorer.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
+            {
+                var score = VectorMath.Dot(segment.AsSpan(doc * dimensions, dimensions), query);
+                if (best.Count < count)
+                {
+                    best.Enqueue(leaf.DocBase + doc, score);
+                }
+                else if (best.TryPeek(out _, out var lowest) && score > lowest)
+                {
+                    best.DequeueEnqueue(leaf.DocBase + doc, score);
+                }
+            }
+        }
+
+        var result = new ScoreDoc[best.Count];
+        for (var i = result.Length - 1; i >= 0; i--)
+        {
+            best.TryDequeue(out var doc, out var score);
+            result[i] = new ScoreDoc(doc, score);
+        }
+
+        return result;
+    }
+
+    private static readonly ISet<string> DocIdField = new HashSet<string> { IndexFields.DocId };
+
+    /// <summary>Keeps the best chunk of each document, in rank order.</summary>
+    private static List<RankedDocument> Collapse(IndexSearcher searcher, ScoreDoc[] chunks)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<RankedDocument>();
+        foreach (var chunk in chunks)
+        {
+            var docId = searcher.Doc(chunk.Doc, DocIdField).Get(IndexFields.DocId);
+            if (seen.Add(docId))
+            {
+                result.Add(new RankedDocument(docId, chunk.Doc, chunk.Score));
+            }
+        }
+
+        return result;
+    }
+
+    private List<RankedDocument> Fuse(List<RankedDocument> keyword, List<RankedDocument> semantic)
+    {
+        var bestChunk = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var r in keyword.Concat(semantic))
+        {
+            bestChunk.TryAdd(r.DocId, r.Chunk);
+        }
+
+        return ReciprocalRankFusion.Fuse(_options.RrfK, keyword.Select(r => r.DocId).ToList(), semantic.Select(r => r.DocId).ToList())
+            .Select(f => new RankedDocument(f.Item, bestChunk[f.Item], f.Score))
+            .ToList();
+    }
+
+    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Query? textQuery)
+    {
+        var chunk = searcher.Doc(ranked.Chunk);
+        var text = chunk.Get(IndexFields.Text) ?? string.Empty;
+        return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), Snippet(text, textQuery), Math.Round(ranked.Score, 6), ReadAttributes(chunk));
+    }
+
+    private static string Snippet(string text, Query? textQuery)
+    {
+        if (textQuery is not null)
+        {
+            var highlighter = new Highlighter(new SimpleHTMLFormatter("**", "**"), new QueryScorer(textQuery, IndexFields.Text))
+            {
+                TextFragmenter = new SimpleFragmenter(SnippetLength),
+            };
+            var fragment = highlighter.GetBestFragment(LocalIndex.Analyzer, IndexFields.Text, text);
+            if (!string.IsNullOrEmpty(fragment))
+            {
+                return fragment.Trim();
+            }
+        }
+
+        if (text.Length <= SnippetLength)
+        {
+            return text;
+        }
+
+        var cut = text.LastIndexOf(' ', SnippetLength);
+        return text[..(cut > SnippetLength / 2 ? cut : SnippetLength)] + " …";
+    }
+
+    private static int? FindHead(IndexSearcher searcher, string tenantId, string docId)
+    {
+        var query = new BooleanQuery
+        {
+            { LocalQueries.Document(tenantId, docId), Occur.MUST },
+            { new TermQuery(new Term(IndexFields.Head, "1")), Occur.MUST },
+        };
+        var hits = searcher.Search(query, 1).ScoreDocs;
+        return hits.Length == 0 ? null : hits[0].Doc;
+    }
+
+    private static string? StoredHash(IndexSearcher searcher, string tenantId, string docId) =>
+        FindHead(searcher, tenantId, docId) is { } head ? searcher.Doc(head).Get(IndexFields.ContentHash) : null;
+
+    private static RetrievalDocument ToDocument(LuceneDocument head) =>
+        new(head.Get(IndexFields.DocId), head.Get(IndexFields.Title) ?? string.Empty, head.Get(IndexFields.DocText) ?? string.Empty)
+        {
+            Url = head.Get(IndexFields.Url),
+            Attributes = ReadAttributes(head),
+        };
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ReadAttributes(LuceneDocument document)
+    {
+        var attributes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var group in document.Fields.Where(f => f.Name.StartsWith(IndexFields.AttributePrefix, StringComparison.Ordinal)).GroupBy(f => f.Name))
+        {
+            attributes[group.Key[IndexFields.AttributePrefix.Length..]] = group.Select(f => f.GetStringValue()).ToArray();
+        }
+
+        return attributes;
+    }
+
+    private static LuceneDocument ToLucene(string tenantId, RetrievalDocument document, string hash, string chunk, int chunkNo, float[] vector)
+    {
+        var doc = new LuceneDocument
+        {
+            new StringField(IndexFields.TenantId, tenantId, Field.Store.YES),
+            new StringField(IndexFields.DocId, document.Id, Field.Store.YES),
+            new StringField(IndexFields.DocKey, IndexFields.Key(tenantId, document.Id), Field.Store.NO),
+            new StoredField(IndexFields.ChunkNo, chunkNo),
+            new TextField(IndexFields.Title, document.Title, Field.Store.YES),
+            new TextField(IndexFields.Text, chunk, Field.Store.YES),
+            new BinaryDocValuesField(IndexFields.Vector, SegmentVectorCache.Encode(vector)),
+        };
+        if (document.Url is not null)
+        {
+            doc.Add(new StoredField(IndexFields.Url, document.Url));
+        }
+
+        foreach (var (name, values) in document.Attributes)
+        {
+            foreach (var value in values)
+            {
+                doc.Add(new StringField(IndexFields.AttributePrefix + name, value, Field.Store.YES));
+            }
+        }
+
+        if (chunkNo == 0)
+        {
+            doc.Add(new StringField(IndexFields.Head, "1", Field.Store.NO));
+            doc.Add(new StoredField(IndexFields.DocText, document.Text));
+            doc.Add(new StoredField(IndexFields.ContentHash, hash));
+        }
+
+        return doc;
+    }
+
+    private static string ContentHash(RetrievalDocument document)
+    {
+        var canonical = new StringBuilder()
+            .Append(document.Title).Append('\0').Append(document.Url).Append('\0').Append(document.Text).Append('\0');
+        foreach (var (name, values) in document.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            canonical.Append(name).Append('=').AppendJoin('\u001f', values).Append('\0');
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
+    }
+
+    private static int ParsePosition(string? position) =>
+        position is null ? 0
+        : int.TryParse(position, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset) && offset <= SearchLimits.MaxResultWindow ? offset
+        : throw RetrievalException.Invalid("cursor is not valid for this search");
+
+    public void Dispose() => _store.Dispose();
+
+    private sealed record RankedDocument(string DocId, int Chunk, double Score);
+}

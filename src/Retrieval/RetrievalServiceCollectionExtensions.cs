@@ -1,0 +1,40 @@
+using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Embeddings;
+using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpRag.Retrieval;
+
+/// <summary>Registration of the retrieval services: one extension per backend, after the kernel-memory pattern.</summary>
+public static class RetrievalServiceCollectionExtensions
+{
+    /// <summary>Routing table, backend registry and storage settings: what every backend plugs into.</summary>
+    public static IServiceCollection AddRetrieval(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        services.AddOptions<TenantDirectoryOptions>().BindConfiguration(TenantDirectoryOptions.Section);
+        services.AddSingleton<BackendRegistry>();
+        services.AddSingleton<FileTenantDirectory>();
+        services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<FileTenantDirectory>());
+        return services;
+    }
+
+    /// <summary>The embedded Lucene + MiniLM backend (<c>backend: local</c>).</summary>
+    public static IServiceCollection AddLocalBackend(this IServiceCollection services)
+    {
+        services.AddOptions<LocalBackendOptions>().BindConfiguration(LocalBackendOptions.Section)
+            .Validate(o => o.Chunking.ChunkWords is >= 20 and <= 1_000, "McpRag:Local:Chunking:ChunkWords must be between 20 and 1000")
+            .Validate(o => o.Chunking.OverlapWords >= 0 && o.Chunking.OverlapWords < o.Chunking.ChunkWords, "McpRag:Local:Chunking:OverlapWords must be at least 0 and less than ChunkWords")
+            .Validate(o => o.RrfK is >= 1 and <= 1_000, "McpRag:Local:RrfK must be between 1 and 1000")
+            .Validate(o => o.Candidates is >= 10 and <= 10_000, "McpRag:Local:Candidates must be between 10 and 10000")
+            .Validate(o => o.BatchDocuments is >= 1 and <= 10_000, "McpRag:Local:BatchDocuments must be between 1 and 10000")
+            .ValidateOnStart();
+        services.AddSingleton<MiniLmEmbeddingGenerator>();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<MiniLmEmbeddingGenerator>());
+        services.AddSingleton<LocalIndexBackend>();
+        services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<LocalIndexBackend>());
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using McpRag.Retrieval.Tenancy;
+
+namespace McpRag.Retrieval.Search;
+
+/// <summary>
+/// One storage and search engine (local, OpenSearch, Amazon Q index). Every method receives the route and the
+/// principal, and must return only data of <see cref="TenantPrincipal.TenantId"/>: a backend that shares storage
+/// between tenants enforces the tenant on every query, read and delete itself.
+/// </summary>
+public interface IRetrievalBackend
+{
+    /// <summary>The <c>backend</c> value of routes this backend serves.</summary>
+    string Name { get; }
+
+    /// <summary>Checks a route's backend-specific settings; returns a one-line reason, or <c>null</c> when valid.</summary>
+    string? ValidateRoute(TenantRoute route);
+
+    Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Returns the whole document, or <c>null</c> when the tenant has no document with that id.</summary>
+    Task<RetrievalDocument?> GetAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken);
+
+    /// <summary>Adds or replaces documents; returns the number of chunks written.</summary>
+    Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a document; returns <c>false</c> when the tenant has no document with that id.</summary>
+    Task<bool> DeleteAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken);
+}

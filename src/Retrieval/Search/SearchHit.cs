@@ -1,0 +1,4 @@
+namespace McpRag.Retrieval.Search;
+
+/// <summary>One result: a document of the caller's tenant, with the passage that matched.</summary>
+public sealed record SearchHit(string Id, string Title, string? Url, string Snippet, double Score, IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes);

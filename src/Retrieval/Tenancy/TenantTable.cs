@@ -1,0 +1,116 @@
+using System.Text.Json;
+
+namespace McpRag.Retrieval.Tenancy;
+
+/// <summary>
+/// Parses and validates a routing table document. Every problem is reported as a one-line
+/// <see cref="FormatException"/> naming the tenant and field, so a bad edit is refused with a reason.
+/// </summary>
+/// <remarks>
+/// Shape: <c>{"defaults": {...}, "tenants": {"tenant-a": {"backend": "local", "isolation": "domain", ...}}}</c>.
+/// A tenant's fields override the defaults field by field.
+/// </remarks>
+public static class TenantTable
+{
+    public static IReadOnlyDictionary<string, TenantRoute> Parse(string json, Func<TenantRoute, string?> validateRoute)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"routing table is not valid JSON (line {ex.LineNumber + 1})");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("tenants", out var tenants) || tenants.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("routing table needs a \"tenants\" object");
+            }
+
+            var defaults = root.TryGetProperty("defaults", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+            var routes = new Dictionary<string, TenantRoute>(StringComparer.Ordinal);
+            foreach (var tenant in tenants.EnumerateObject())
+            {
+                if (!TenantId.IsValid(tenant.Name))
+                {
+                    throw new FormatException($"tenant id '{Truncate(tenant.Name)}' is invalid: use 1-64 of a-z, 0-9, '-' and '_'");
+                }
+
+                if (tenant.Value.ValueKind != JsonValueKind.Object)
+                {
+                    throw new FormatException($"tenant '{tenant.Name}': route must be an object");
+                }
+
+                var route = ParseRoute(tenant.Name, Merge(defaults, tenant.Value));
+                if (validateRoute(route) is { } error)
+                {
+                    throw new FormatException($"tenant '{tenant.Name}': {error}");
+                }
+
+                routes[tenant.Name] = route;
+            }
+
+            return routes;
+        }
+    }
+
+    private static TenantRoute ParseRoute(string tenantId, JsonElement settings)
+    {
+        var backend = GetString(settings, "backend", tenantId) ?? "local";
+        var isolationText = GetString(settings, "isolation", tenantId) ?? "index";
+        if (!Enum.TryParse<TenantIsolation>(isolationText, ignoreCase: true, out var isolation) || int.TryParse(isolationText, out _))
+        {
+            throw new FormatException($"tenant '{tenantId}': isolation '{Truncate(isolationText)}' is not one of domain, index, document");
+        }
+
+        return new TenantRoute(tenantId, backend, isolation)
+        {
+            Index = GetString(settings, "index", tenantId),
+            DataRoot = GetString(settings, "dataRoot", tenantId),
+            Settings = settings,
+        };
+    }
+
+    private static string? GetString(JsonElement settings, string name, string tenantId)
+    {
+        if (!settings.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            throw new FormatException($"tenant '{tenantId}': \"{name}\" must be a non-empty string");
+        }
+
+        return value.GetString();
+    }
+
+    private static JsonElement Merge(JsonElement defaults, JsonElement route)
+    {
+        if (defaults.ValueKind != JsonValueKind.Object)
+        {
+            return route.Clone();
+        }
+
+        var merged = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in defaults.EnumerateObject())
+        {
+            merged[property.Name] = property.Value;
+        }
+
+        foreach (var property in route.EnumerateObject())
+        {
+            merged[property.Name] = property.Value;
+        }
+
+        return JsonSerializer.SerializeToElement(merged);
+    }
+
+    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}
