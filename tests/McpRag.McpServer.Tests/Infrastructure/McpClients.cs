@@ -1,0 +1,43 @@
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace McpRag.McpServer.Tests.Infrastructure;
+
+/// <summary>Real MCP clients (the SDK's <see cref="McpClient"/>) over the real transports.</summary>
+internal static class McpClients
+{
+    public static Task<McpClient> HttpAsync(SampleDeployment deployment, string token) =>
+        McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions
+            {
+                Endpoint = deployment.McpEndpoint,
+                TransportMode = HttpTransportMode.StreamableHttp,
+                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
+            }),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+    /// <summary>Starts the real <c>mcprag serve --transport stdio</c> process with the token in its environment or a token file.</summary>
+    public static Task<McpClient> StdioAsync(SampleDeployment deployment, string? token, string? tokenFile = null)
+    {
+        var arguments = new List<string> { RepositoryPaths.ServerDll, "serve", "--transport", "stdio", "--config", deployment.ConfigFile, "--dev" };
+        if (tokenFile is not null)
+        {
+            arguments.AddRange(["--token-file", tokenFile]);
+        }
+
+        var environment = new Dictionary<string, string?> { ["MCPRAG_TOKEN"] = token };
+        return McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Name = "mcprag",
+                Command = "dotnet",
+                Arguments = arguments,
+                WorkingDirectory = RepositoryPaths.Root,
+                EnvironmentVariables = environment,
+            }),
+            cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    public static Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments) =>
+        client.CallToolAsync(tool, arguments, cancellationToken: TestContext.Current.CancellationToken).AsTask();
+}

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using McpRag.McpServer.Cli;
+using McpRag.McpServer.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+[assembly: AssemblyFixture(typeof(McpRag.McpServer.Tests.Infrastructure.SampleDeployment))]
+
+namespace McpRag.McpServer.Tests.Infrastructure;
+
+/// <summary>
+/// One deployment for the whole test run: a fresh data folder, the sample routing table plus a write-test tenant,
+/// the four sample tenants ingested through the real ingest path, and the real HTTP server on a loopback port.
+/// Building the index once keeps the suite fast; tests that write use their own tenant so they cannot disturb others.
+/// </summary>
+public sealed class SampleDeployment : IAsyncLifetime
+{
+    /// <summary>A tenant with its own index that write tests may change freely.</summary>
+    public const string WriteTenant = "tenant-w";
+
+    public static readonly string[] SampleTenants = ["tenant-a", "tenant-b", "tenant-c", "tenant-d"];
+
+    /// <summary>Each sample tenant's own documentation domain, which every one of its documents links to.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Domains = new Dictionary<string, string>
+    {
+        ["tenant-a"] = "northwind-mobile.example",
+        ["tenant-b"] = "contoso-clinics.example",
+        ["tenant-c"] = "fabrikam-outdoor.example",
+        ["tenant-d"] = "tailspin-travel.example",
+    };
+
+    /// <summary>Each sample tenant's company name, which appears only in its own documents.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Companies = new Dictionary<string, string>
+    {
+        ["tenant-a"] = "Northwind",
+        ["tenant-b"] = "Contoso",
+        ["tenant-c"] = "Fabrikam",
+        ["tenant-d"] = "Tailspin",
+    };
+
+    private WebApplication? _http;
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "mcprag-tests", "deployment-" + Guid.NewGuid().ToString("n"));
+
+    public string ConfigFile => Path.Combine(DataDir, "mcprag.json");
+
+    public TestTokens Tokens { get; private set; } = null!;
+
+    public Uri McpEndpoint { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDir);
+        var tenants = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Samples, "tenants.json")))!;
+        tenants["tenants"]![WriteTenant] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant };
+        var tenantsFile = Path.Combine(DataDir, "tenants.json");
+        await File.WriteAllTextAsync(tenantsFile, tenants.ToJsonString());
+        var config = new JsonObject
+        {
+            ["McpRag"] = new JsonObject
+            {
+                ["DataDir"] = DataDir,
+                ["Tenants"] = new JsonObject { ["File"] = tenantsFile },
+            },
+        };
+        await File.WriteAllTextAsync(ConfigFile, config.ToJsonString());
+
+        using (var cli = CliHost.Build(ConfigFile, dev: true))
+        {
+            var ingest = cli.Services.GetRequiredService<IngestRunner>();
+            foreach (var tenant in SampleTenants)
+            {
+                await ingest.RunAsync(tenant, [Path.Combine(RepositoryPaths.Samples, "documents", tenant)], CancellationToken.None);
+            }
+
+            Tokens = new TestTokens(cli.Services);
+        }
+
+        _http = HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", ConfigFile, Dev: true));
+        await _http.StartAsync();
+        BaseAddress = new Uri(_http.Urls.First());
+        McpEndpoint = new Uri(BaseAddress, HttpServerHost.McpPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_http is not null)
+        {
+            await _http.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A stdio server process may still be releasing its files; the temp folder is cleaned by the OS.
+        }
+    }
+}
