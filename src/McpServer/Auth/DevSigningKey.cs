@@ -24,20 +24,16 @@ public sealed class DevSigningKey(IOptions<StorageOptions> storage)
 
     private static RsaSecurityKey LoadOrCreate(string path)
     {
-        var rsa = RSA.Create();
         if (File.Exists(path))
         {
-            var stored = JsonSerializer.Deserialize<StoredKey>(File.ReadAllText(path))
-                ?? throw new InvalidOperationException($"development key file is empty: {path}");
-            rsa.ImportFromPem(stored.Pem);
-            return new RsaSecurityKey(rsa) { KeyId = stored.KeyId };
+            return Load(path);
         }
 
-        rsa.KeySize = 2048;
+        var rsa = RSA.Create(2048);
         var keyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var temp = $"{path}.{Guid.NewGuid():n}.tmp";
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -48,8 +44,27 @@ public sealed class DevSigningKey(IOptions<StorageOptions> storage)
             JsonSerializer.Serialize(stream, new StoredKey(keyId, rsa.ExportPkcs8PrivateKeyPem()));
         }
 
-        File.Move(temp, path, overwrite: false);
-        return new RsaSecurityKey(rsa) { KeyId = keyId };
+        try
+        {
+            // Atomic publish: when two processes create a key at once, the first one wins and both use it.
+            File.Move(temp, path, overwrite: false);
+            return new RsaSecurityKey(rsa) { KeyId = keyId };
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temp);
+            rsa.Dispose();
+            return Load(path);
+        }
+    }
+
+    private static RsaSecurityKey Load(string path)
+    {
+        var stored = JsonSerializer.Deserialize<StoredKey>(File.ReadAllText(path))
+            ?? throw new InvalidOperationException($"development key file is empty: {path}");
+        var rsa = RSA.Create();
+        rsa.ImportFromPem(stored.Pem);
+        return new RsaSecurityKey(rsa) { KeyId = stored.KeyId };
     }
 
     private sealed record StoredKey(string KeyId, string Pem);

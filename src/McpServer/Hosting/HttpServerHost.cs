@@ -40,6 +40,16 @@ public static class HttpServerHost
                 o.MapInboundClaims = false;
                 o.Events = new JwtBearerEvents
                 {
+                    // Oversized tokens are refused before any parsing.
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Request.Headers.Authorization.ToString().Length > TokenValidator.MaxTokenLength + "Bearer ".Length)
+                        {
+                            context.Fail("token is too large");
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     OnTokenValidated = context =>
                     {
                         var (principal, error) = principals.Create(context.Principal!);

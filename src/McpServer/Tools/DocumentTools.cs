@@ -13,7 +13,7 @@ public sealed class DocumentTools
     /// <summary>Upper bound of one document's text; larger documents belong to <c>mcprag ingest</c>.</summary>
     public const int MaxTextLength = 1_000_000;
 
-    [McpServerTool(Name = "upsert_document", Title = "Add or replace a document", ReadOnly = false, Idempotent = true, OpenWorld = false, Destructive = true, OutputSchemaType = typeof(UpsertToolResult))]
+    [McpServerTool(Name = "upsert_document", Title = "Add or replace a document", ReadOnly = false, Idempotent = true, OpenWorld = false, Destructive = true, UseStructuredContent = true, OutputSchemaType = typeof(UpsertToolResult))]
     [Description("Adds a document to the caller's knowledge base, or replaces the document with the same id. Requires the rag:write scope.")]
     public async Task<CallToolResult> Upsert(
         RequestContext<CallToolRequestParams> context,
@@ -45,7 +45,7 @@ public sealed class DocumentTools
         return ToolResults.Structured(result, chunks == 0 ? $"Document '{document.Id}' is already stored unchanged." : $"Stored document '{document.Id}' ({chunks} passages).");
     }
 
-    [McpServerTool(Name = "delete_document", Title = "Delete a document", ReadOnly = false, Idempotent = true, OpenWorld = false, Destructive = true, OutputSchemaType = typeof(DeleteToolResult))]
+    [McpServerTool(Name = "delete_document", Title = "Delete a document", ReadOnly = false, Idempotent = true, OpenWorld = false, Destructive = true, UseStructuredContent = true, OutputSchemaType = typeof(DeleteToolResult))]
     [Description("Deletes a document from the caller's knowledge base. Requires the rag:write scope.")]
     public async Task<CallToolResult> Delete(
         RequestContext<CallToolRequestParams> context,

@@ -15,7 +15,7 @@ namespace McpRag.McpServer.Tools;
 [McpServerToolType]
 public sealed class SearchTools(CursorCodec cursors)
 {
-    [McpServerTool(Name = "search", Title = "Search the knowledge base", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, OutputSchemaType = typeof(SearchToolResult))]
+    [McpServerTool(Name = "search", Title = "Search the knowledge base", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, UseStructuredContent = true, OutputSchemaType = typeof(SearchToolResult))]
     [Description("Searches the caller's knowledge base (FAQs, manuals, policies, past inquiries) and returns the best matching documents with a snippet each. Use 'fetch' with a result's id to read the whole document.")]
     public async Task<CallToolResult> Search(
         RequestContext<CallToolRequestParams> context,
@@ -43,7 +43,7 @@ public sealed class SearchTools(CursorCodec cursors)
         return ToolResults.Structured(result, Render(result));
     }
 
-    [McpServerTool(Name = "fetch", Title = "Read a document", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, OutputSchemaType = typeof(FetchToolResult))]
+    [McpServerTool(Name = "fetch", Title = "Read a document", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, UseStructuredContent = true, OutputSchemaType = typeof(FetchToolResult))]
     [Description("Returns the whole text of one document of the caller's knowledge base, by the id a search result gave.")]
     public async Task<CallToolResult> Fetch(
         RequestContext<CallToolRequestParams> context,

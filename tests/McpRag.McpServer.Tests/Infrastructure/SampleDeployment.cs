@@ -76,6 +76,7 @@ public sealed class SampleDeployment : IAsyncLifetime
             }
 
             Tokens = new TestTokens(cli.Services);
+            _ = cli.Services.GetRequiredService<Auth.DevSigningKey>().PrivateKey;
         }
 
         _http = HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", ConfigFile, Dev: true));

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using McpRag.McpServer.Tests.Infrastructure;
+
+namespace McpRag.McpServer.Tests;
+
+/// <summary>
+/// Token rules over HTTP, checked with plain HTTP requests so status codes and headers are visible: every hostile
+/// or malformed token gets 401 with a pointer to the protected-resource metadata, and scope failures get 403.
+/// </summary>
+public sealed class AuthenticationTests(SampleDeployment deployment)
+{
+    private static readonly HttpClient Http = new();
+
+    public static TheoryData<string> HostileTokens() =>
+    [
+        "garbage", "foreign-key", "alg-none", "hmac-with-public-key", "expired", "not-yet-valid", "wrong-issuer",
+        "wrong-audience", "no-tenant", "empty-tenant", "array-tenant", "numeric-tenant", "whitespace-tenant",
+        "lookalike-tenant", "no-subject", "no-expiry", "oversized",
+    ];
+
+    private string Hostile(string kind)
+    {
+        var tokens = deployment.Tokens;
+        return kind switch
+        {
+            "garbage" => "not.a.token",
+            "foreign-key" => tokens.ForeignKey(),
+            "alg-none" => tokens.Unsigned(),
+            "hmac-with-public-key" => tokens.PublicKeyAsHmacSecret(),
+            "expired" => tokens.Create(_ => { }, d => { d.NotBefore = DateTime.UtcNow.AddHours(-2); d.IssuedAt = d.NotBefore; d.Expires = DateTime.UtcNow.AddHours(-1); }),
+            "not-yet-valid" => tokens.Create(_ => { }, d => { d.NotBefore = DateTime.UtcNow.AddHours(1); d.Expires = DateTime.UtcNow.AddHours(2); }),
+            "wrong-issuer" => tokens.Create(_ => { }, d => d.Issuer = "https://issuer.invalid"),
+            "wrong-audience" => tokens.Create(_ => { }, d => d.Audience = "some-other-api"),
+            "no-tenant" => tokens.Create(c => c.Remove("tenant_id")),
+            "empty-tenant" => tokens.Create(c => c["tenant_id"] = ""),
+            "array-tenant" => tokens.Create(c => c["tenant_id"] = new[] { "tenant-a", "tenant-b" }),
+            "numeric-tenant" => tokens.Create(c => c["tenant_id"] = 42),
+            "whitespace-tenant" => tokens.Create(c => c["tenant_id"] = " tenant-a"),
+            "lookalike-tenant" => tokens.Create(c => c["tenant_id"] = "tenаnt-a"), // Cyrillic 'а'
+            "no-subject" => tokens.Create(c => c.Remove("sub")),
+            "no-expiry" => tokens.Create(_ => { }, d => d.Expires = null),
+            "oversized" => tokens.Create(c => c["padding"] = new string('x', 20_000)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileTokens))]
+    public async Task Post_HostileToken_Returns401WithResourceMetadata(string kind)
+    {
+        using var response = await PostAsync(Initialize, Hostile(kind));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("resource_metadata=", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_NoToken_Returns401PointingAtProtectedResourceMetadata()
+    {
+        using var response = await PostAsync(Initialize, token: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.Single();
+        Assert.Equal("Bearer", challenge.Scheme);
+        Assert.Contains($"resource_metadata=\"{deployment.BaseAddress.ToString().TrimEnd('/')}/.well-known/oauth-protected-resource/mcp\"", challenge.Parameter, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_TokenInQueryString_IsNotAccepted()
+    {
+        var uri = new Uri(deployment.McpEndpoint + "?access_token=" + deployment.Tokens.Valid("tenant-a"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = Json(Initialize) };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_ProtectedResourceMetadata_DescribesTheResourceAndScopes()
+    {
+        using var response = await Http.GetAsync(new Uri(deployment.BaseAddress, "/.well-known/oauth-protected-resource/mcp"), TestContext.Current.CancellationToken);
+
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(deployment.McpEndpoint.ToString(), json.RootElement.GetProperty("resource").GetString());
+        Assert.Equal(["rag:read", "rag:write"], json.RootElement.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task ToolsCall_ReadTokenOnWriteTool_Returns403InsufficientScope()
+    {
+        var call = """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"delete_document","arguments":{"id":"refund-policy"}}}""";
+
+        using var response = await PostAsync(call, deployment.Tokens.Valid("tenant-c", scope: "rag:read"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        Assert.Contains("error=\"insufficient_scope\"", challenge, StringComparison.Ordinal);
+        Assert.Contains("scope=\"rag:write\"", challenge, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ToolsCall_WriteOnlyTokenOnReadTool_Returns403InsufficientScope()
+    {
+        var call = """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search","arguments":{"query":"refund"}}}""";
+
+        using var response = await PostAsync(call, deployment.Tokens.Valid("tenant-c", scope: "rag:write"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("scope=\"rag:read\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_TokenForUnknownTenant_ReturnsTenantNotProvisioned()
+    {
+        await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-zzz"));
+
+        var result = await client.CallAsync("search", new() { ["query"] = "refund" });
+
+        Assert.Equal("tenant_not_provisioned", result.ErrorCode());
+        Assert.DoesNotContain("tenant-zzz", result.Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_CognitoStyleTenantClaimNotConfigured_IsRejected()
+    {
+        var token = deployment.Tokens.Create(c => { c.Remove("tenant_id"); c["custom:tenant_id"] = "tenant-a"; });
+
+        using var response = await PostAsync(Initialize, token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private const string Initialize =
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"tests","version":"1"}}}""";
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, deployment.McpEndpoint) { Content = Json(body) };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await Http.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+}

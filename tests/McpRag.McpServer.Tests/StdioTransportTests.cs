@@ -1,0 +1,68 @@
+using McpRag.McpServer.Tests.Infrastructure;
+
+namespace McpRag.McpServer.Tests;
+
+/// <summary>
+/// The real <c>mcprag serve --transport stdio</c> process driven by the real MCP client: the token comes from the
+/// environment or a token file and is validated on every call, so a replaced or expired token takes effect at once.
+/// </summary>
+public sealed class StdioTransportTests(SampleDeployment deployment)
+{
+    public static TheoryData<string> Tenants() => new(SampleDeployment.SampleTenants);
+
+    [Theory]
+    [MemberData(nameof(Tenants))]
+    public async Task SearchAndFetch_OverStdio_ReturnOnlyTheTenantsDocuments(string tenant)
+    {
+        await using var client = await McpClients.StdioAsync(deployment, deployment.Tokens.Valid(tenant));
+
+        var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(["delete_document", "fetch", "search", "upsert_document"], tools.Select(t => t.Name).Order());
+        foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
+        {
+            var hits = (await client.CallAsync("search", new() { ["query"] = "refund policy", ["mode"] = mode })).Hits();
+            Assert.NotEmpty(hits);
+            Assert.All(hits, h => Assert.EndsWith("." + SampleDeployment.Domains[tenant], new Uri(h.GetProperty("url").GetString()!).Host, StringComparison.Ordinal));
+        }
+
+        var document = (await client.CallAsync("fetch", new() { ["id"] = "refund-policy" })).Ok();
+        Assert.Contains(SampleDeployment.Companies[tenant], document.GetProperty("text").GetString()!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_TokenFileReplacedWithExpiredToken_FailsOnTheNextCall()
+    {
+        var tokenFile = Path.Combine(deployment.DataDir, $"token-{Guid.NewGuid():n}.txt");
+        await File.WriteAllTextAsync(tokenFile, deployment.Tokens.Valid("tenant-a"), TestContext.Current.CancellationToken);
+        await using var client = await McpClients.StdioAsync(deployment, token: null, tokenFile);
+        Assert.NotEmpty((await client.CallAsync("search", new() { ["query"] = "esim" })).Hits());
+
+        var expired = deployment.Tokens.Create(_ => { }, d => { d.NotBefore = DateTime.UtcNow.AddHours(-2); d.IssuedAt = d.NotBefore; d.Expires = DateTime.UtcNow.AddHours(-1); });
+        await File.WriteAllTextAsync(tokenFile, expired, TestContext.Current.CancellationToken);
+        File.SetLastWriteTimeUtc(tokenFile, DateTime.UtcNow.AddSeconds(5));
+
+        var result = await client.CallAsync("search", new() { ["query"] = "esim" });
+        Assert.Equal("unauthenticated", result.ErrorCode());
+        Assert.Contains("expired", result.Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_NoToken_ReturnsUnauthenticated()
+    {
+        await using var client = await McpClients.StdioAsync(deployment, token: null);
+
+        var result = await client.CallAsync("search", new() { ["query"] = "refund" });
+
+        Assert.Equal("unauthenticated", result.ErrorCode());
+    }
+
+    [Fact]
+    public async Task Upsert_ReadOnlyToken_ReturnsForbidden()
+    {
+        await using var client = await McpClients.StdioAsync(deployment, deployment.Tokens.Valid(SampleDeployment.WriteTenant, scope: "rag:read"));
+
+        var result = await client.CallAsync("upsert_document", new() { ["id"] = "x", ["title"] = "X", ["text"] = "text" });
+
+        Assert.Equal("forbidden", result.ErrorCode());
+    }
+}
