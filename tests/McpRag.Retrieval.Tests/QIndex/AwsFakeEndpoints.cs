@@ -127,7 +127,7 @@ internal sealed class AwsFakeEndpoints : IAsyncDisposable
             """);
     }
 
-    private FakeResponse DefaultSsoOidc(RecordedRequest request)
+    public FakeResponse DefaultSsoOidc(RecordedRequest request)
     {
         var assertion = request.Json.GetProperty("assertion").GetString()!;
         var subject = JsonDocument.Parse(Base64Url.DecodeFromChars(assertion.Split('.')[1])).RootElement.GetProperty("sub").GetString()!;
