@@ -1,4 +1,3 @@
-using System.Net.Http;
 using System.Security.Cryptography;
 using System.Text;
 using McpRag.Retrieval.Search;
