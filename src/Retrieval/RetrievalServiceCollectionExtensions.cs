@@ -1,9 +1,13 @@
+using McpRag.Retrieval.Aws;
 using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Backends.QIndex;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace McpRag.Retrieval;
 
@@ -35,6 +39,25 @@ public static class RetrievalServiceCollectionExtensions
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<MiniLmEmbeddingGenerator>());
         services.AddSingleton<LocalIndexBackend>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<LocalIndexBackend>());
+        return services;
+    }
+
+    /// <summary>
+    /// Amazon Q index through an ISV data accessor (<c>backend: qindex</c>). The ISV's own AWS credentials come from
+    /// the SDK's default chain unless an <see cref="Amazon.Runtime.AWSCredentials"/> is registered.
+    /// </summary>
+    public static IServiceCollection AddQIndexBackend(this IServiceCollection services)
+    {
+        services.AddOptions<QIndexOptions>().BindConfiguration(QIndexOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QIndexOptions>, QIndexOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<QBusinessRequestSigner>();
+        services.AddSingleton(sp => new RecentResults(sp.GetRequiredService<IOptions<QIndexOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDataAccessorCredentialProvider, DataAccessorCredentialProvider>();
+        services.AddHttpClient(SearchRelevantContentClient.HttpClientName);
+        services.AddSingleton<ISearchRelevantContentClient, SearchRelevantContentClient>();
+        services.AddSingleton<QIndexBackend>();
+        services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<QIndexBackend>());
         return services;
     }
 }

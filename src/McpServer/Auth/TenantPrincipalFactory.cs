@@ -50,6 +50,7 @@ public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
         }
 
         var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.MinValue;
-        return (new TenantPrincipal(claim.Value, subject, scopes, expires), null);
+        var token = user.Identities.Select(i => i.BootstrapContext as string).FirstOrDefault(t => !string.IsNullOrEmpty(t));
+        return (new TenantPrincipal(claim.Value, subject, scopes, expires) { AccessToken = token }, null);
     }
 }

@@ -23,9 +23,27 @@ public sealed class TokenValidator(TokenValidationSetup setup)
         }
 
         var result = await _handler.ValidateTokenAsync(token, setup.Parameters);
-        return result.IsValid
-            ? (new ClaimsPrincipal(result.ClaimsIdentity), null)
-            : (null, Describe(result.Exception));
+        if (!result.IsValid)
+        {
+            return (null, Describe(result.Exception));
+        }
+
+        var user = new ClaimsPrincipal(result.ClaimsIdentity);
+        KeepToken(user, result.SecurityToken);
+        return (user, null);
+    }
+
+    /// <summary>
+    /// Keeps the validated token on the identity (<see cref="ClaimsIdentity.BootstrapContext"/>), where
+    /// <see cref="TenantPrincipalFactory"/> picks it up for backends that exchange it for upstream credentials
+    /// (Amazon Q index). It is never forwarded as is nor logged.
+    /// </summary>
+    public static void KeepToken(ClaimsPrincipal user, SecurityToken? token)
+    {
+        if (token is JsonWebToken jwt && user.Identity is ClaimsIdentity identity)
+        {
+            identity.BootstrapContext = jwt.EncodedToken;
+        }
     }
 
     /// <summary>Maps validation failures to the reason a caller can act on.</summary>

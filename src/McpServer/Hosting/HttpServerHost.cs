@@ -52,6 +52,7 @@ public static class HttpServerHost
                     },
                     OnTokenValidated = context =>
                     {
+                        TokenValidator.KeepToken(context.Principal!, context.SecurityToken);
                         var (principal, error) = principals.Create(context.Principal!);
                         if (principal is null)
                         {

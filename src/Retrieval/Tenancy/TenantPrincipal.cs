@@ -15,6 +15,15 @@ public sealed record TenantPrincipal(string TenantId, string Subject, IReadOnlyS
     public bool HasScope(string scope) => Scopes.Contains(scope);
 
     /// <summary>
+    /// The validated token the call came with, for backends that exchange it for upstream credentials of their own
+    /// (Amazon Q index: IAM Identity Center <c>CreateTokenWithIAM</c>). Never forwarded as is, logged or printed:
+    /// <see cref="ToString"/> leaves it out. <c>null</c> for operator commands.
+    /// </summary>
+    public string? AccessToken { get; init; }
+
+    public override string ToString() => $"TenantPrincipal {{ TenantId = {TenantId}, Subject = {Subject} }}";
+
+    /// <summary>
     /// The principal an operator command (<c>mcprag ingest</c>) acts as: it runs on the server's own machine
     /// with the operator's authority, so it carries the write scope for exactly one tenant.
     /// </summary>
