@@ -4,10 +4,11 @@ using McpRag.Retrieval.Backends.QIndex;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
+using McpRag.Retrieval.Throttling;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace McpRag.Retrieval;
 
@@ -22,6 +23,22 @@ public static class RetrievalServiceCollectionExtensions
         services.AddSingleton<BackendRegistry>();
         services.AddSingleton<FileTenantDirectory>();
         services.AddSingleton<ITenantDirectory>(sp => sp.GetRequiredService<FileTenantDirectory>());
+        return services;
+    }
+
+    /// <summary>Per-tenant throttling, in this process or shared through Redis (<c>McpRag:Throttling</c>).</summary>
+    public static IServiceCollection AddThrottling(this IServiceCollection services)
+    {
+        services.AddOptions<ThrottlingOptions>().BindConfiguration(ThrottlingOptions.Section)
+            .Validate(o => o.Store is "local" or "redis", "McpRag:Throttling:Store must be 'local' or 'redis'")
+            .Validate(o => o.Store != "redis" || !string.IsNullOrWhiteSpace(o.Redis), "McpRag:Throttling:Redis must name the Redis server when Store is 'redis'")
+            .Validate(o => o.DefaultQuota.Validate() is null, "McpRag:Throttling:DefaultQuota values must all be at least 1")
+            .ValidateOnStart();
+        services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<IOptions<ThrottlingOptions>>().Value.Store == "redis"
+            ? ActivatorUtilities.CreateInstance<RedisRateLimitStore>(sp)
+            : new LocalRateLimitStore());
+        services.AddSingleton<TenantThrottle>();
+        services.AddSingleton<ITenantThrottle>(sp => sp.GetRequiredService<TenantThrottle>());
         return services;
     }
 

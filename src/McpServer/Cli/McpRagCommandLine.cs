@@ -1,7 +1,6 @@
 using System.CommandLine;
 using McpRag.McpServer.Auth;
 using McpRag.McpServer.Hosting;
-using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Options;
@@ -116,7 +115,6 @@ public static class McpRagCommandLine
         }
 
         _ = host.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-        host.Services.GetRequiredService<MiniLmEmbeddingGenerator>().Warm();
         _ = host.Services.GetRequiredService<ITenantDirectory>();
         if (http)
         {

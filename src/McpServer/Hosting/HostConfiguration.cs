@@ -10,6 +10,9 @@ namespace McpRag.McpServer.Hosting;
 /// </summary>
 public static class HostConfiguration
 {
+    /// <summary><c>text</c> (default) or <c>json</c>: one JSON object per log line on stderr, audit events included.</summary>
+    public const string LogFormatKey = "McpRag:LogFormat";
+
     public static void Apply(IHostApplicationBuilder builder, string? configFile, bool dev)
     {
         if (configFile is not null)
@@ -32,11 +35,26 @@ public static class HostConfiguration
         }
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        switch (builder.Configuration[LogFormatKey] ?? "text")
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+            case "text":
+                builder.Logging.AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss ";
+                });
+                break;
+            case "json":
+                builder.Logging.AddJsonConsole(o =>
+                {
+                    o.UseUtcTimestamp = true;
+                    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                });
+                break;
+            default:
+                throw new CommandLineException($"{LogFormatKey} must be 'text' or 'json'");
+        }
+
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         if (builder.Configuration["Logging:LogLevel:Default"] is null)
         {
@@ -44,6 +62,7 @@ public static class HostConfiguration
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
             builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         }
     }
 }

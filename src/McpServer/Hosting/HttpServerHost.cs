@@ -1,4 +1,6 @@
+using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
@@ -23,7 +25,7 @@ public static class HttpServerHost
         builder.WebHost.UseUrls(settings.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
 
-        builder.Services.AddMcpRagServer().WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.Stateful);
+        builder.Services.AddMcpRagServer(builder.Configuration).WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.Stateful);
         builder.Services
             .AddAuthentication(o =>
             {
@@ -79,12 +81,17 @@ public static class HttpServerHost
                 };
             });
         builder.Services.AddAuthorization();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<RejectedRequestAudit>();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseMiddleware<InsufficientScopeMiddleware>();
+        app.UseMiddleware<McpRequestGate>();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapMcp(McpPath).RequireAuthorization();
         return app;
     }

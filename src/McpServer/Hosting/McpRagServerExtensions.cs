@@ -1,4 +1,9 @@
+using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
+using McpRag.McpServer.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using McpRag.McpServer.Tools;
 using McpRag.Retrieval;
 using Microsoft.Extensions.Options;
@@ -11,15 +16,17 @@ public static class McpRagServerExtensions
 {
     public const string ServerName = "mcprag";
 
-    public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services)
+    public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRetrieval().AddLocalBackend().AddQIndexBackend();
+        services.AddRetrieval().AddLocalBackend().AddQIndexBackend().AddThrottling();
         services.AddMcpRagAuth();
+        services.AddMcpRagObservability(configuration);
         services.AddOptions<CursorOptions>().BindConfiguration(CursorOptions.Section)
             .Validate(o => o.Secret is null || IsKey(o.Secret), "McpRag:Cursor:Secret must be base64 of at least 32 bytes")
             .ValidateOnStart();
         services.AddSingleton<CursorCodec>();
         services.AddSingleton<TenantCallFilter>();
+        services.AddHostedService<EmbeddingWarmup>();
 
         return services
             .AddMcpServer(options =>
@@ -33,6 +40,33 @@ public static class McpRagServerExtensions
             .WithTools<DocumentTools>()
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken)));
+    }
+
+    /// <summary>Audit trail, metrics and traces; OpenTelemetry export only when an OTLP endpoint is configured.</summary>
+    public static IServiceCollection AddMcpRagObservability(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => o.Capacity is >= 100 and <= 10_000_000, "McpRag:Audit:Capacity must be between 100 and 10000000")
+            .Validate(o => o.QueryHashKey is null || IsKey(o.QueryHashKey), "McpRag:Audit:QueryHashKey must be base64 of at least 32 bytes")
+            .ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section)
+            .Validate(o => o.OtlpEndpoint is null || Uri.TryCreate(o.OtlpEndpoint, UriKind.Absolute, out _), "McpRag:Telemetry:OtlpEndpoint must be an absolute URL")
+            .ValidateOnStart();
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
+        services.AddSingleton<McpRagTelemetry>();
+        services.AddSingleton<CallRecorder>();
+
+        var endpoint = configuration[$"{TelemetryOptions.Section}:{nameof(TelemetryOptions.OtlpEndpoint)}"];
+        if (!string.IsNullOrWhiteSpace(endpoint) && Uri.TryCreate(endpoint, UriKind.Absolute, out var otlp))
+        {
+            services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService(ServerName, serviceVersion: Version))
+                .WithTracing(t => t.AddSource(McpRagTelemetry.Name).AddOtlpExporter(o => o.Endpoint = otlp))
+                .WithMetrics(m => m.AddMeter(McpRagTelemetry.Name).AddOtlpExporter(o => o.Endpoint = otlp));
+        }
+
+        return services;
     }
 
     /// <summary>Token validation services, also used by <c>token issue</c> (which needs the audience and dev key).</summary>

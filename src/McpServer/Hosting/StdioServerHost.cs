@@ -13,7 +13,7 @@ public static class StdioServerHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         HostConfiguration.Apply(builder, settings.ConfigFile, settings.Dev);
         builder.Services.AddSingleton(new StdioTokenSource(settings.TokenFile));
-        builder.Services.AddMcpRagServer().WithStdioServerTransport();
+        builder.Services.AddMcpRagServer(builder.Configuration).WithStdioServerTransport();
         return builder.Build();
     }
 }

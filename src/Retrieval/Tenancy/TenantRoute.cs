@@ -15,6 +15,9 @@ public sealed record TenantRoute(string TenantId, string Backend, TenantIsolatio
     /// <summary>The tenant's own data root (local backend, <see cref="TenantIsolation.Domain"/> isolation).</summary>
     public string? DataRoot { get; init; }
 
+    /// <summary>The route's own quota fields; <c>null</c> fields fall back to the configured default quota.</summary>
+    public JsonElement Quota { get; init; }
+
     /// <summary>The route's whole JSON object, for backend-specific settings.</summary>
     public JsonElement Settings { get; init; }
 }

@@ -68,10 +68,22 @@ public static class TenantTable
             throw new FormatException($"tenant '{tenantId}': isolation '{Truncate(isolationText)}' is not one of domain, index, document");
         }
 
+        var quota = settings.TryGetProperty("quota", out var q) ? q.Clone() : default;
+        try
+        {
+            // Checked against the built-in defaults here so a bad quota is refused when the table loads.
+            new TenantQuota().Overlay(quota);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"tenant '{tenantId}': {ex.Message}");
+        }
+
         return new TenantRoute(tenantId, backend, isolation)
         {
             Index = GetString(settings, "index", tenantId),
             DataRoot = GetString(settings, "dataRoot", tenantId),
+            Quota = quota,
             Settings = settings,
         };
     }

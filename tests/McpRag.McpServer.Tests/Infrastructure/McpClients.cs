@@ -6,15 +6,26 @@ namespace McpRag.McpServer.Tests.Infrastructure;
 /// <summary>Real MCP clients (the SDK's <see cref="McpClient"/>) over the real transports.</summary>
 internal static class McpClients
 {
-    public static Task<McpClient> HttpAsync(SampleDeployment deployment, string token) =>
-        McpClient.CreateAsync(
+    public static Task<McpClient> HttpAsync(SampleDeployment deployment, string token, string? requestId = null) =>
+        HttpAsync(deployment.McpEndpoint, token, requestId);
+
+    public static Task<McpClient> HttpAsync(Uri endpoint, string token, string? requestId = null)
+    {
+        var headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token };
+        if (requestId is not null)
+        {
+            headers["X-Request-Id"] = requestId;
+        }
+
+        return McpClient.CreateAsync(
             new HttpClientTransport(new HttpClientTransportOptions
             {
-                Endpoint = deployment.McpEndpoint,
+                Endpoint = endpoint,
                 TransportMode = HttpTransportMode.StreamableHttp,
-                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + token },
+                AdditionalHeaders = headers,
             }),
             cancellationToken: TestContext.Current.CancellationToken);
+    }
 
     /// <summary>Starts the real <c>mcprag serve --transport stdio</c> process with the token in its environment or a token file.</summary>
     public static Task<McpClient> StdioAsync(SampleDeployment deployment, string? token, string? tokenFile = null)

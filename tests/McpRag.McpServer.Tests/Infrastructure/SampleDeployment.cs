@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpRag.McpServer.Cli;
 using McpRag.McpServer.Hosting;
@@ -19,6 +20,19 @@ public sealed class SampleDeployment : IAsyncLifetime
     public const string WriteTenant = "tenant-w";
 
     public static readonly string[] SampleTenants = ["tenant-a", "tenant-b", "tenant-c", "tenant-d"];
+
+    /// <summary>
+    /// Tenants with tiny quotas that refill once a minute, so within one test run their buckets hold exactly the
+    /// burst: one per throttling test, so tests cannot drain each other's buckets.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, object> QuotaTenants = new Dictionary<string, object>
+    {
+        ["tenant-quota"] = new { requestsPerMinute = 1, burst = 5, subjectRequestsPerMinute = 1, subjectBurst = 100 },
+        ["tenant-subject"] = new { requestsPerMinute = 1, burst = 100, subjectRequestsPerMinute = 1, subjectBurst = 2 },
+        ["tenant-http"] = new { requestsPerMinute = 1, burst = 2 },
+    };
+
+    public string AuditDirectory => Path.Combine(DataDir, "audit");
 
     /// <summary>Each sample tenant's own documentation domain, which every one of its documents links to.</summary>
     public static readonly IReadOnlyDictionary<string, string> Domains = new Dictionary<string, string>
@@ -53,8 +67,19 @@ public sealed class SampleDeployment : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataDir);
+        // The sample table, minus its demo quotas (tests make many calls), plus tenants for write and quota tests.
         var tenants = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Samples, "tenants.json")))!;
+        foreach (var (_, route) in tenants["tenants"]!.AsObject())
+        {
+            route!.AsObject().Remove("quota");
+        }
+
         tenants["tenants"]![WriteTenant] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant };
+        foreach (var (tenant, quota) in QuotaTenants)
+        {
+            tenants["tenants"]![tenant] = new JsonObject { ["isolation"] = "index", ["index"] = tenant, ["quota"] = JsonSerializer.SerializeToNode(quota) };
+        }
+
         var tenantsFile = Path.Combine(DataDir, "tenants.json");
         await File.WriteAllTextAsync(tenantsFile, tenants.ToJsonString());
         var config = new JsonObject
@@ -63,6 +88,13 @@ public sealed class SampleDeployment : IAsyncLifetime
             {
                 ["DataDir"] = DataDir,
                 ["Tenants"] = new JsonObject { ["File"] = tenantsFile },
+                ["Throttling"] = new JsonObject
+                {
+                    ["DefaultQuota"] = new JsonObject
+                    {
+                        ["RequestsPerMinute"] = 100_000, ["Burst"] = 100_000, ["SubjectRequestsPerMinute"] = 100_000, ["SubjectBurst"] = 100_000, ["MaxConcurrent"] = 1_000,
+                    },
+                },
             },
         };
         await File.WriteAllTextAsync(ConfigFile, config.ToJsonString());

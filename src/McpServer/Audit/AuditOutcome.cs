@@ -1,0 +1,36 @@
+using McpRag.Retrieval.Search;
+
+namespace McpRag.McpServer.Audit;
+
+/// <summary>Maps error codes to the audit trail's fixed set of outcomes.</summary>
+public static class AuditOutcome
+{
+    public const string Ok = "ok";
+    public const string InvalidArgument = "invalid_argument";
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+    public const string Throttled = "throttled";
+    public const string NotFound = "not_found";
+    public const string BackendError = "backend_error";
+
+    public static string Of(RetrievalErrorCode code) => code switch
+    {
+        RetrievalErrorCode.InvalidArgument => InvalidArgument,
+        RetrievalErrorCode.Unauthenticated => Unauthenticated,
+        RetrievalErrorCode.Forbidden or RetrievalErrorCode.TenantNotProvisioned => Forbidden,
+        RetrievalErrorCode.Throttled => Throttled,
+        RetrievalErrorCode.NotFound => NotFound,
+        _ => BackendError,
+    };
+
+    /// <summary>Outcome of an HTTP request refused before it reached a tool.</summary>
+    public static string? OfStatus(int status) => status switch
+    {
+        401 => Unauthenticated,
+        403 => Forbidden,
+        429 => Throttled,
+        400 or 413 or 415 or 431 => InvalidArgument,
+        >= 500 => BackendError,
+        _ => null,
+    };
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using McpRag.McpServer.Auth;
+using McpRag.Retrieval.Tenancy;
+using McpRag.Retrieval.Throttling;
+
+namespace McpRag.McpServer.Hosting;
+
+/// <summary>
+/// HTTP-level checks on an authenticated MCP request, before the MCP handler sees it. A <c>tools/call</c> whose
+/// token lacks the tool's scope gets 403 with <c>WWW-Authenticate: Bearer error="insufficient_scope"</c> (as the MCP
+/// authorization spec asks, so a client can step up). Every other request (except session set-up, ping and notifications) counts against the
+/// tenant's quota here and gets 429 with <c>Retry-After</c> when over it; tool calls are counted by the call filter instead, where
+/// they get a <c>throttled</c> tool error.
+/// </summary>
+public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ITenantDirectory directory, ITenantThrottle throttle)
+{
+    /// <summary>Item under which the parsed tool name is left for the audit middleware.</summary>
+    public const string ToolItem = "mcprag.tool";
+
+    /// <summary>Only bodies up to this size are inspected; larger ones are left to the transport's own limits.</summary>
+    private const int MaxInspectedBody = 1024 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true
+            || principals.Create(context.User).Principal is not { } principal)
+        {
+            await next(context);
+            return;
+        }
+
+        var (method, tool) = context.Request.ContentLength is null or <= MaxInspectedBody ? await ReadAsync(context.Request) : (null, null);
+        context.Items[ToolItem] = tool;
+        if (method == "tools/call" && tool is not null)
+        {
+            var scope = ToolScopes.For(tool);
+            if (!principal.HasScope(scope))
+            {
+                var request = context.Request;
+                var metadata = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase}/.well-known/oauth-protected-resource{request.Path}";
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.Headers.WWWAuthenticate =
+                    $"Bearer error=\"insufficient_scope\", scope=\"{scope}\", resource_metadata=\"{metadata}\", error_description=\"this tool needs the '{scope}' scope\"";
+                return;
+            }
+
+            await next(context);
+            return;
+        }
+
+        if (method is not null && IsCounted(method) && await directory.FindAsync(principal.TenantId, context.RequestAborted) is { } route)
+        {
+            using var lease = await throttle.AcquireAsync(route, principal, context.RequestAborted);
+            if (!lease.IsAdmitted)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(lease.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return;
+            }
+        }
+
+        await next(context);
+    }
+
+    /// <summary>Session set-up (<c>initialize</c>, <c>server/discover</c>), <c>ping</c> and notifications are free; every other request uses the quota.</summary>
+    private static bool IsCounted(string method) =>
+        method is not ("initialize" or "server/discover" or "ping") && !method.StartsWith("notifications/", StringComparison.Ordinal);
+
+    /// <summary>The JSON-RPC method and, for <c>tools/call</c>, the tool name; the body is left readable for the MCP handler.</summary>
+    private static async Task<(string? Method, string? Tool)> ReadAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        try
+        {
+            using var json = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, request.HttpContext.RequestAborted);
+            var root = json.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String)
+            {
+                return (null, null);
+            }
+
+            var tool = root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object
+                && parameters.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+                ? name.GetString()
+                : null;
+            return (method.GetString(), tool);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
+}
