@@ -33,20 +33,34 @@ internal sealed class FakeOpenSearch : IDisposable
 
     /// <summary><c>GET /{index}/_mapping</c> answers with a knn_vector field of the given size.</summary>
     public void IndexExists(string index, int dimension, string vectorField = "embedding") =>
-        Stub("GET", $"/{index}/_mapping", 200, new JsonObject
+        Stub("GET", $"/{index}/_mapping", 200, MappingBody(index, dimension, vectorField));
+
+    private static JsonObject MappingBody(string index, int dimension, string vectorField) => new()
+    {
+        [index] = new JsonObject
         {
-            [index] = new JsonObject
+            ["mappings"] = new JsonObject
             {
-                ["mappings"] = new JsonObject
+                ["properties"] = new JsonObject
                 {
-                    ["properties"] = new JsonObject
-                    {
-                        [vectorField] = new JsonObject { ["type"] = "knn_vector", ["dimension"] = dimension },
-                        ["tenant_id"] = new JsonObject { ["type"] = "keyword" },
-                    },
+                    [vectorField] = new JsonObject { ["type"] = "knn_vector", ["dimension"] = dimension },
+                    ["tenant_id"] = new JsonObject { ["type"] = "keyword" },
                 },
             },
-        });
+        },
+    };
+
+    /// <summary>The index is missing until a <c>PUT /{index}</c> creates it; the mapping then has the given vector size.</summary>
+    public void IndexCreatedOnPut(string index, int dimension)
+    {
+        _server.Given(Request.Create().WithPath($"/{index}").UsingPut()).InScenario(index).WillSetStateTo("created")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(new JsonObject { ["acknowledged"] = true, ["shards_acknowledged"] = true, ["index"] = index }.ToJsonString()));
+        _server.Given(Request.Create().WithPath($"/{index}/_mapping").UsingGet()).InScenario(index).WhenStateIs("created").AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(MappingBody(index, dimension, "embedding").ToJsonString()));
+        Stub("GET", $"/{index}/_mapping", 404, Error("index_not_found_exception", $"no such index [{index}]", 404), priority: 5);
+    }
 
     public void IndexMissing(string index) =>
         Stub("GET", $"/{index}/_mapping", 404, Error("index_not_found_exception", $"no such index [{index}]", 404));
@@ -103,6 +117,28 @@ internal sealed class FakeOpenSearch : IDisposable
 
         return hit;
     }
+
+    /// <summary>A BulkResponse: HTTP 200 with <c>errors</c> and one item per action, failed ones carrying an ErrorCause.</summary>
+    public static JsonObject BulkResult(params (string Action, string Id, int Status, string? ErrorType)[] items) => new()
+    {
+        ["took"] = 12,
+        ["errors"] = items.Any(i => i.Status >= 300),
+        ["items"] = new JsonArray(items.Select(i =>
+        {
+            var item = new JsonObject { ["_index"] = "idx", ["_id"] = i.Id, ["status"] = i.Status };
+            if (i.ErrorType is null)
+            {
+                item["result"] = i.Status == 404 ? "not_found" : i.Action == "delete" ? "deleted" : "created";
+                item["_version"] = 1;
+            }
+            else
+            {
+                item["error"] = new JsonObject { ["type"] = i.ErrorType, ["reason"] = "failed to parse field [attributes.category]" };
+            }
+
+            return (JsonNode)new JsonObject { [i.Action] = item };
+        }).ToArray()),
+    };
 
     public static JsonObject Error(string type, string reason, int status) => new()
     {

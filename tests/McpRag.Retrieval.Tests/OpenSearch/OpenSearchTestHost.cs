@@ -22,6 +22,7 @@ internal sealed class OpenSearchTestHost : IDisposable
     public OpenSearchTestHost(IReadOnlyDictionary<string, string?>? settings = null)
     {
         AccessKey = "AKIA" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        SecretKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
         var values = new Dictionary<string, string?> { ["McpRag:DataDir"] = _dataDir };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -33,12 +34,16 @@ internal sealed class OpenSearchTestHost : IDisposable
         services.AddLogging();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddSingleton(TestData.Embeddings);
-        services.AddSingleton<IAwsCredentialSource>(new FixedCredentials(new BasicAWSCredentials(AccessKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)))));
+        services.AddSingleton<IAwsCredentialSource>(new FixedCredentials(new BasicAWSCredentials(AccessKey, SecretKey)));
         services.AddOpenSearchBackend();
         _services = services.BuildServiceProvider();
     }
 
     public string AccessKey { get; }
+
+    public string SecretKey { get; }
+
+    public IAwsCredentialSource Credentials => _services.GetRequiredService<IAwsCredentialSource>();
 
     public OpenSearchBackend Backend => _services.GetRequiredService<OpenSearchBackend>();
 
