@@ -79,6 +79,7 @@ public static class RetrievalServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<BedrockOptions>>().Value,
                 dimensions)));
         services.AddSingleton<OpenSearchBackend>();
+        services.AddSingleton<OpenSearchProvisioner>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<OpenSearchBackend>());
         return services;
     }

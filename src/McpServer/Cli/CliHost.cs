@@ -14,6 +14,7 @@ public static class CliHost
         builder.Services.AddRetrieval().AddLocalBackend().AddOpenSearchBackend();
         builder.Services.AddMcpRagAuth();
         builder.Services.AddSingleton<IngestRunner>();
+        builder.Services.AddSingleton<OpenSearchProvisionRunner>();
         builder.Services.AddSingleton<Auth.DevTokenIssuer>();
         return builder.Build();
     }

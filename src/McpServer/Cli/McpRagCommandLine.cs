@@ -22,6 +22,7 @@ public static class McpRagCommandLine
         root.Subcommands.Add(Ingest(config));
         root.Subcommands.Add(Token(config));
         root.Subcommands.Add(Demo(config));
+        root.Subcommands.Add(OpenSearchCommands.Build(config));
         return root;
     }
 
@@ -127,7 +128,7 @@ public static class McpRagCommandLine
     }
 
     /// <summary>Runs a verb; expected failures become one line on stderr and exit code 2.</summary>
-    private static async Task<int> Run(Func<Task> action)
+    internal static async Task<int> Run(Func<Task> action)
     {
         try
         {

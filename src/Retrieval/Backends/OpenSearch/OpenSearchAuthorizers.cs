@@ -17,6 +17,9 @@ public sealed class OpenSearchAuthorizers(DownstreamTokenIssuer tokens, IAwsCred
         _ => throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's backend authentication mode is not available on this server"),
     });
 
+    /// <summary>Basic credentials read from the named environment variables (for operator commands such as provisioning).</summary>
+    public static IOpenSearchAuthorizer BasicFromEnvironment(string userVariable, string passwordVariable) => Basic.FromEnvironment(userVariable, passwordVariable);
+
     private sealed class Bearer(string token) : IOpenSearchAuthorizer
     {
         public ValueTask AuthorizeAsync(HttpRequestMessage request, byte[]? body, CancellationToken cancellationToken)
