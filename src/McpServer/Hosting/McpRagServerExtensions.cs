@@ -13,7 +13,7 @@ public static class McpRagServerExtensions
 
     public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services)
     {
-        services.AddRetrieval().AddLocalBackend().AddOpenSearchBackend();
+        services.AddRetrieval().AddLocalBackend().AddOpenSearchBackend().AddDynamoDbTenantDirectory();
         services.AddMcpRagAuth();
         services.AddOptions<CursorOptions>().BindConfiguration(CursorOptions.Section)
             .Validate(o => o.Secret is null || IsKey(o.Secret), "McpRag:Cursor:Secret must be base64 of at least 32 bytes")
