@@ -15,6 +15,7 @@ public static class CliHost
         builder.Services.AddMcpRagAuth();
         builder.Services.AddSingleton<IngestRunner>();
         builder.Services.AddSingleton<OpenSearchProvisionRunner>();
+        builder.Services.AddSingleton<MigrateRunner>();
         builder.Services.AddSingleton<Auth.DevTokenIssuer>();
         return builder.Build();
     }

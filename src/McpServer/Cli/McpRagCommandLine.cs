@@ -23,6 +23,7 @@ public static class McpRagCommandLine
         root.Subcommands.Add(Token(config));
         root.Subcommands.Add(Demo(config));
         root.Subcommands.Add(OpenSearchCommands.Build(config));
+        root.Subcommands.Add(OpenSearchCommands.Migrate(config));
         return root;
     }
 

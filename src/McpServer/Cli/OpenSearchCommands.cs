@@ -24,4 +24,18 @@ public static class OpenSearchCommands
         command.Subcommands.Add(provision);
         return command;
     }
+
+    /// <summary><c>mcprag migrate --tenant ID --to ROUTES</c>: moves a tenant from the embedded index to its OpenSearch route.</summary>
+    public static Command Migrate(Option<string?> config)
+    {
+        var tenant = new Option<string>("--tenant") { Description = "Tenant to move (its current route must be on the local backend).", Required = true };
+        var to = new Option<string>("--to") { Description = "Routing table file holding the tenant's OpenSearch route.", Required = true };
+        var command = new Command("migrate", "Copy a tenant's documents from the embedded index to OpenSearch (bulk API, resumable), then verify the count.") { tenant, to, config };
+        command.SetAction((result, cancellationToken) => McpRagCommandLine.Run(async () =>
+        {
+            using var host = CliHost.Build(result.GetValue(config), dev: false);
+            await host.Services.GetRequiredService<MigrateRunner>().RunAsync(result.GetValue(tenant)!, result.GetValue(to)!, cancellationToken);
+        }));
+        return command;
+    }
 }

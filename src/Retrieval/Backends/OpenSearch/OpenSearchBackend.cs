@@ -84,7 +84,14 @@ public sealed class OpenSearchBackend(
         }, os, emptyOnMissingIndex: null);
     }
 
-    public async Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken)
+    public Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        ImportAsync(route, principal, documents.Select(d => (d, (float[]?)null)).ToList(), progress, cancellationToken);
+
+    /// <summary>
+    /// Writes documents, using the given vectors where there are any (they must come from the route's embedding model)
+    /// and embedding the rest. Unchanged documents are skipped, so an interrupted import can simply be run again.
+    /// </summary>
+    public async Task<int> ImportAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var os = Resolve(route);
         var target = authorizers.TargetFor(os, principal);
@@ -97,16 +104,19 @@ public sealed class OpenSearchBackend(
             var failures = new List<string>();
             foreach (var batch in documents.Chunk(Math.Max(1, options.Value.BulkDocuments)))
             {
-                var keys = batch.Select(d => OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Id)).Distinct().ToList();
+                var keys = batch.Select(d => OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id)).Distinct().ToList();
                 var stored = await client.SearchAsync(target, os.Index, OpenSearchQueries.ByKeys(os, keys, scope, OpenSearchFields.ContentHash), null, cancellationToken);
                 var storedHashes = stored.Hits.ToDictionary(h => h.Id, h => ReadString(h.Source, OpenSearchFields.ContentHash), StringComparer.Ordinal);
                 var changed = batch
-                    .Select(d => (Document: d, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Id), Hash: ContentHash(os, d)))
+                    .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id), Hash: ContentHash(os, d.Document)))
                     .Where(d => storedHashes.GetValueOrDefault(d.Key) != d.Hash)
                     .ToList();
                 if (changed.Count > 0)
                 {
-                    var vectors = await EmbedAsync(os, changed.Select(d => EmbeddingText(d.Document)).ToList(), cancellationToken);
+                    var missing = changed.Where(d => d.Vector is null || d.Vector.Length != os.Dimensions).ToList();
+                    var embedded = missing.Count == 0 ? [] : await EmbedAsync(os, missing.Select(d => EmbeddingText(d.Document)).ToList(), cancellationToken);
+                    var next = 0;
+                    var vectors = changed.Select(d => d.Vector is { } v && v.Length == os.Dimensions ? v : embedded[next++]).ToList();
                     var operations = changed.Select((d, i) => OpenSearchBulkOperation.Index(d.Key, Source(os, principal.TenantId, d.Document, d.Key, d.Hash, vectors[i]))).ToList();
                     var items = await client.BulkAsync(target, os.Index, operations, cancellationToken);
                     written += items.Count(i => i.Succeeded);
@@ -126,6 +136,24 @@ public sealed class OpenSearchBackend(
 
             return written;
         }, os, emptyOnMissingIndex: 0);
+    }
+
+    /// <summary>How many documents of the tenant the route's index holds (for verifying a migration).</summary>
+    public async Task<long> CountAsync(TenantRoute route, TenantPrincipal principal, CancellationToken cancellationToken)
+    {
+        var os = Resolve(route);
+        var target = authorizers.TargetFor(os, principal);
+        var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
+        return await CallAsync(async () =>
+        {
+            var body = new JsonObject
+            {
+                ["size"] = 0,
+                ["track_total_hits"] = true,
+                ["query"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = scope } },
+            };
+            return (await client.SearchAsync(target, os.Index, body, null, cancellationToken)).Total;
+        }, os, emptyOnMissingIndex: 0L);
     }
 
     public async Task<bool> DeleteAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
