@@ -80,6 +80,7 @@ public static class RetrievalServiceCollectionExtensions
                 dimensions)));
         services.AddSingleton<OpenSearchBackend>();
         services.AddSingleton<OpenSearchProvisioner>();
+        services.AddHostedService<OpenSearchStartupCheck>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<OpenSearchBackend>());
         return services;
     }

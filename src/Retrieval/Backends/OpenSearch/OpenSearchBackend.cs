@@ -179,15 +179,20 @@ public sealed class OpenSearchBackend(
     }
 
     /// <summary>
-    /// Checks (and with <paramref name="create"/> creates) a route's index, refusing a vector size that differs from the
-    /// route's embedding model: searching 384-dimension MiniLM vectors against a 1024-dimension Titan index cannot work.
+    /// The reason a route's existing index cannot serve the route's embedding model, or <c>null</c> when it can (or does
+    /// not exist yet). Cluster failures are thrown as <see cref="OpenSearchRequestException"/>.
     /// </summary>
-    public async Task<bool> CheckIndexAsync(TenantRoute route, bool create, CancellationToken cancellationToken)
+    public async Task<string?> VerifyMappingAsync(TenantRoute route, CancellationToken cancellationToken)
     {
         var os = Resolve(route);
-        var target = authorizers.TargetFor(os, TenantPrincipal.Operator(route.TenantId));
-        return await CallAsync(() => IndexReadyAsync(os, target, create, cancellationToken), os, emptyOnMissingIndex: false);
+        var mapping = await client.GetMappingAsync(authorizers.TargetFor(os, TenantPrincipal.Operator(route.TenantId)), os.Index, cancellationToken);
+        return mapping is null ? null : MappingProblem(os, VectorDimension(mapping, os.VectorField));
     }
+
+    private static string? MappingProblem(OpenSearchRoute os, int? dimension) =>
+        dimension == os.Dimensions ? null
+        : dimension is null ? $"the tenant's index has no k-NN vector field '{os.VectorField}'; provision it with 'mcprag opensearch provision'"
+        : $"the tenant's index holds {dimension}-dimension vectors but the route's embedding model {os.EmbeddingModel} produces {os.Dimensions}; use the index's model or re-index";
 
     private async Task<bool> IndexReadyAsync(OpenSearchRoute os, OpenSearchTarget target, bool create, CancellationToken cancellationToken)
     {
@@ -210,14 +215,9 @@ public sealed class OpenSearchBackend(
             mapping = await client.GetMappingAsync(target, os.Index, cancellationToken);
         }
 
-        var dimension = VectorDimension(mapping, os.VectorField);
-        if (dimension != os.Dimensions)
+        if (MappingProblem(os, VectorDimension(mapping, os.VectorField)) is { } problem)
         {
-            throw new RetrievalException(
-                RetrievalErrorCode.BackendUnavailable,
-                dimension is null
-                    ? $"the tenant's index has no k-NN vector field '{os.VectorField}'; provision it with 'mcprag opensearch provision'"
-                    : $"the tenant's index holds {dimension}-dimension vectors but the route's embedding model {os.EmbeddingModel} produces {os.Dimensions}; use the index's model or re-index");
+            throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, problem);
         }
 
         _readyIndexes[cacheKey] = true;
