@@ -56,6 +56,8 @@ public static class RetrievalServiceCollectionExtensions
             .Validate(o => o.HybridKeywordWeight is > 0 and < 1, "McpRag:OpenSearch:HybridKeywordWeight must be between 0 and 1 (exclusive)")
             .Validate(o => o.RrfK is >= 1 and <= 1_000, "McpRag:OpenSearch:RrfK must be between 1 and 1000")
             .Validate(o => o.BulkDocuments is >= 1 and <= 1_000, "McpRag:OpenSearch:BulkDocuments must be between 1 and 1000")
+            .Validate(o => o.BulkRetries is >= 0 and <= 10, "McpRag:OpenSearch:BulkRetries must be between 0 and 10")
+            .Validate(o => o.BulkRetryDelay >= TimeSpan.Zero && o.BulkRetryDelay <= TimeSpan.FromSeconds(30), "McpRag:OpenSearch:BulkRetryDelay must be between 00:00:00 and 00:00:30")
             .ValidateOnStart();
         services.AddOptions<BedrockOptions>().BindConfiguration(BedrockOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "McpRag:Bedrock:Region must not be empty")

@@ -77,6 +77,23 @@ internal sealed class FakeOpenSearch : IDisposable
             .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body.ToJsonString()));
     }
 
+    /// <summary>Answers successive calls to one path with successive bodies (the last one repeats).</summary>
+    public void StubSequence(string method, string path, params JsonNode[] bodies)
+    {
+        var scenario = method + " " + path;
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            var request = _server.Given(Request.Create().WithPath(path).UsingMethod(method)).InScenario(scenario);
+            request = i == 0 ? request.WhenStateIs(null!) : request.WhenStateIs(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (i < bodies.Length - 1)
+            {
+                request = request.WillSetStateTo((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            request.RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(bodies[i].ToJsonString()));
+        }
+    }
+
     /// <summary>A SearchResult: took, timed_out, _shards and hits {total, max_score, hits}.</summary>
     public static JsonObject SearchResult(params JsonObject[] hits) => new()
     {

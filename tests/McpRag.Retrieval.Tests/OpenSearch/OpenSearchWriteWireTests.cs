@@ -95,6 +95,27 @@ public sealed class OpenSearchWriteWireTests : IDisposable
         Assert.Equal([2], progress);
     }
 
+    [Fact]
+    public async Task UpsertAsync_BulkItemRejectedAs429_ResendsOnlyThatItem()
+    {
+        using var host = new OpenSearchTestHost(new Dictionary<string, string?> { ["McpRag:OpenSearch:BulkRetryDelay"] = "00:00:00" });
+        _fake.IndexExists(Index, 384);
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
+        _fake.StubSequence("POST", $"/{Index}/_bulk",
+            FakeOpenSearch.BulkResult(("index", "tenant-c:esim-setup", 201, null), ("index", "tenant-c:broken-doc", 429, "es_rejected_execution_exception")),
+            FakeOpenSearch.BulkResult(("index", "tenant-c:broken-doc", 201, null)));
+        var route = host.Route("tenant-c", $$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}"}""");
+
+        var written = await host.Backend.UpsertAsync(route, OpenSearchTestHost.Caller("tenant-c"), [Esim, Broken], null, CancellationToken.None);
+
+        Assert.Equal(2, written);
+        var bulks = _fake.RequestsTo("POST", $"/{Index}/_bulk");
+        Assert.Equal(2, bulks.Count);
+        var resent = bulks[1].RequestMessage.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, resent.Length);
+        Assert.Equal("{\"index\":{\"_id\":\"tenant-c:broken-doc\"}}", resent[0]);
+    }
+
     [Theory]
     [InlineData(200, true)]
     [InlineData(404, false)]

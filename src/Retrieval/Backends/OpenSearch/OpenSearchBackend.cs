@@ -118,7 +118,7 @@ public sealed class OpenSearchBackend(
                     var next = 0;
                     var vectors = changed.Select(d => d.Vector is { } v && v.Length == os.Dimensions ? v : embedded[next++]).ToList();
                     var operations = changed.Select((d, i) => OpenSearchBulkOperation.Index(d.Key, Source(os, principal.TenantId, d.Document, d.Key, d.Hash, vectors[i]))).ToList();
-                    var items = await client.BulkAsync(target, os.Index, operations, cancellationToken);
+                    var items = await BulkWithRetriesAsync(target, os.Index, operations, cancellationToken);
                     written += items.Count(i => i.Succeeded);
                     failures.AddRange(items.Where(i => !i.Succeeded).Select(i => $"{DocumentIdOf(i.Id)} ({i.ErrorType ?? i.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
                 }
@@ -222,6 +222,34 @@ public sealed class OpenSearchBackend(
 
         _readyIndexes[cacheKey] = true;
         return true;
+    }
+
+    /// <summary>
+    /// Sends a bulk request and re-sends the items the cluster rejected as overloaded (429), with growing pauses; other
+    /// item failures are final. The HTTP-level retries of the resilience handler cannot see these: the call itself is 200.
+    /// </summary>
+    private async Task<IReadOnlyList<OpenSearchBulkItem>> BulkWithRetriesAsync(OpenSearchTarget target, string index, IReadOnlyList<OpenSearchBulkOperation> operations, CancellationToken cancellationToken)
+    {
+        var results = new Dictionary<string, OpenSearchBulkItem>(StringComparer.Ordinal);
+        var pending = operations;
+        for (var attempt = 0; pending.Count > 0; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(options.Value.BulkRetryDelay * (1 << (attempt - 1)), cancellationToken);
+            }
+
+            var items = await client.BulkAsync(target, index, pending, cancellationToken);
+            foreach (var item in items)
+            {
+                results[item.Id] = item;
+            }
+
+            var rejected = items.Where(i => i.Status == 429).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+            pending = attempt < options.Value.BulkRetries ? pending.Where(o => rejected.Contains(o.Id)).ToList() : [];
+        }
+
+        return operations.Select(o => results[o.Id]).ToList();
     }
 
     private static int? VectorDimension(JsonElement? mapping, string vectorField)

@@ -27,4 +27,10 @@ public sealed class OpenSearchOptions
 
     /// <summary>Documents sent in one bulk request.</summary>
     public int BulkDocuments { get; set; } = 64;
+
+    /// <summary>How often bulk items rejected with 429 are sent again before they count as failed.</summary>
+    public int BulkRetries { get; set; } = 3;
+
+    /// <summary>Pause before the first re-send of rejected bulk items; it doubles on each further attempt.</summary>
+    public TimeSpan BulkRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 }
