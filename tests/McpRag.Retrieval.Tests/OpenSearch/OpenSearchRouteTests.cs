@@ -18,6 +18,7 @@ public sealed class OpenSearchRouteTests : IDisposable
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "auth": "token"}""", "auth 'token' is not one of")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "auth": "sigv4"}""", "\"region\" is required")]
     [InlineData("""{"backend": "opensearch", "endpoint": "http://search.example", "auth": "basic", "usernameVariable": "U", "passwordVariable": "P"}""", "needs an https endpoint")]
+    [InlineData("""{"backend": "opensearch", "endpoint": "http://search.example"}""", "auth jwt-exchange sends a credential and needs an https endpoint")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "embeddingModel": "amazon.titan-embed-text-v2:0", "dimensions": 384}""", "256, 512 or 1024")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "embeddingModel": "text-embedding-3-small"}""", "is not one of")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "engine": "nmslib"}""", "lucene or faiss")]

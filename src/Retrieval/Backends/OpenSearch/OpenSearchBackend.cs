@@ -135,7 +135,7 @@ public sealed class OpenSearchBackend(
             }
 
             return written;
-        }, os, emptyOnMissingIndex: 0);
+        }, os, emptyOnMissingIndex: 0, write: true);
     }
 
     /// <summary>How many documents of the tenant the route's index holds (for verifying a migration).</summary>
@@ -352,7 +352,8 @@ public sealed class OpenSearchBackend(
     }
 
     /// <summary>Runs a call against the cluster, mapping its failures to caller-safe errors (the detail goes to the log).</summary>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, OpenSearchRoute os, T emptyOnMissingIndex)
+    /// <remarks>A read whose index disappeared answers <paramref name="emptyOnMissingIndex"/>; a write reports it.</remarks>
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, OpenSearchRoute os, T emptyOnMissingIndex, bool write = false)
     {
         try
         {
@@ -361,7 +362,9 @@ public sealed class OpenSearchBackend(
         catch (OpenSearchRequestException ex) when (ex.Status == 404 && ex.ErrorType == "index_not_found_exception")
         {
             _readyIndexes.TryRemove(os.Endpoint.GetLeftPart(UriPartial.Path) + "|" + os.Index, out _);
-            return emptyOnMissingIndex;
+            return write
+                ? throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's index was removed during the write; try again")
+                : emptyOnMissingIndex;
         }
         catch (OpenSearchRequestException ex)
         {

@@ -133,9 +133,9 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
             throw new FormatException("auth basic needs \"usernameVariable\" and \"passwordVariable\" (names of environment variables)");
         }
 
-        if (auth is OpenSearchAuthMode.Basic or OpenSearchAuthMode.JwtPassthrough && endpoint.Scheme != "https" && !endpoint.IsLoopback)
+        if (auth != OpenSearchAuthMode.SigV4 && endpoint.Scheme != "https" && !endpoint.IsLoopback)
         {
-            throw new FormatException($"auth {String(settings, "auth")} sends a credential and needs an https endpoint");
+            throw new FormatException($"auth {String(settings, "auth") ?? "jwt-exchange"} sends a credential and needs an https endpoint");
         }
 
         return new OpenSearchRoute(route, endpoint, index)

@@ -10,16 +10,22 @@ namespace McpRag.Retrieval.Backends.OpenSearch;
 /// start on a vector-size mismatch, which would otherwise fail every semantic query. Clusters that cannot be reached
 /// within <see cref="Budget"/> are logged and checked again on first use.
 /// </summary>
-public sealed class OpenSearchStartupCheck(FileTenantDirectory directory, OpenSearchBackend backend, ILogger<OpenSearchStartupCheck> logger) : IHostedService
+public sealed class OpenSearchStartupCheck(ITenantDirectory directory, OpenSearchBackend backend, ILogger<OpenSearchStartupCheck> logger) : IHostedService
 {
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(15);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var routes = new List<TenantRoute>();
-        foreach (var tenantId in directory.TenantIds)
+        if (directory is not FileTenantDirectory file)
         {
-            if (await directory.FindAsync(tenantId, cancellationToken) is { } route
+            // A DynamoDB table is not enumerated at start-up; its routes are checked on first use.
+            return;
+        }
+
+        var routes = new List<TenantRoute>();
+        foreach (var tenantId in file.TenantIds)
+        {
+            if (await file.FindAsync(tenantId, cancellationToken) is { } route
                 && string.Equals(route.Backend, OpenSearchBackend.BackendName, StringComparison.OrdinalIgnoreCase))
             {
                 routes.Add(route);
