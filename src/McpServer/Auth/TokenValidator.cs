@@ -23,9 +23,14 @@ public sealed class TokenValidator(TokenValidationSetup setup)
         }
 
         var result = await _handler.ValidateTokenAsync(token, setup.Parameters);
-        return result.IsValid
-            ? (new ClaimsPrincipal(result.ClaimsIdentity), null)
-            : (null, Describe(result.Exception));
+        if (!result.IsValid)
+        {
+            return (null, Describe(result.Exception));
+        }
+
+        // Kept only for OpenSearch routes that explicitly opt into jwt-passthrough.
+        result.ClaimsIdentity.BootstrapContext = token;
+        return (new ClaimsPrincipal(result.ClaimsIdentity), null);
     }
 
     /// <summary>Maps validation failures to the reason a caller can act on.</summary>

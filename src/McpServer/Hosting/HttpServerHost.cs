@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using McpRag.McpServer.Auth;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.AspNetCore.Authentication;
@@ -46,6 +48,11 @@ public static class HttpServerHost
                         if (principal is null)
                         {
                             context.Fail(error!);
+                        }
+                        else if (context.Principal!.Identity is ClaimsIdentity identity && context.SecurityToken is JsonWebToken token)
+                        {
+                            // Kept only for OpenSearch routes that explicitly opt into jwt-passthrough.
+                            identity.BootstrapContext = token.EncodedToken;
                         }
 
                         return Task.CompletedTask;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
 using McpRag.McpServer.Auth;
+using McpRag.Retrieval.Backends.OpenSearch;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Logging;
@@ -36,7 +37,7 @@ public sealed class TenantCallFilter(
         CallToolResult result;
         try
         {
-            var principal = await AuthenticateAsync(context.User);
+            var (principal, user) = await AuthenticateAsync(context.User);
             (tenant, subject) = (principal.TenantId, principal.Subject);
             var scope = ToolScopes.For(tool);
             if (!principal.HasScope(scope))
@@ -47,7 +48,10 @@ public sealed class TenantCallFilter(
             var route = await directory.FindAsync(principal.TenantId, cancellationToken)
                 ?? throw new RetrievalException(RetrievalErrorCode.TenantNotProvisioned, "the caller's tenant is not provisioned on this server");
             new ToolCall(principal, route, backends.Get(route)).Attach(context);
-            result = await next(context, cancellationToken);
+            using (CallerToken.Use(RawToken(user)))
+            {
+                result = await next(context, cancellationToken);
+            }
         }
         catch (RetrievalException ex)
         {
@@ -70,7 +74,10 @@ public sealed class TenantCallFilter(
         return result;
     }
 
-    private async Task<TenantPrincipal> AuthenticateAsync(ClaimsPrincipal? user)
+    /// <summary>The validated token as sent (kept on the identity after validation), for jwt-passthrough routes only.</summary>
+    private static string? RawToken(ClaimsPrincipal user) => (user.Identity as ClaimsIdentity)?.BootstrapContext as string;
+
+    private async Task<(TenantPrincipal Principal, ClaimsPrincipal User)> AuthenticateAsync(ClaimsPrincipal? user)
     {
         if (user?.Identity?.IsAuthenticated != true)
         {
@@ -97,6 +104,6 @@ public sealed class TenantCallFilter(
         }
 
         var (principal, reason) = principals.Create(user);
-        return principal ?? throw new RetrievalException(RetrievalErrorCode.Unauthenticated, reason!);
+        return (principal ?? throw new RetrievalException(RetrievalErrorCode.Unauthenticated, reason!), user);
     }
 }

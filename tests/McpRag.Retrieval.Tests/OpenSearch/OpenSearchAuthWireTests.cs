@@ -51,6 +51,48 @@ public sealed class OpenSearchAuthWireTests : IDisposable
     }
 
     [Fact]
+    public async Task SearchAsync_JwtExchangeWhileCallerTokenIsCurrent_NeverSendsTheCallersToken()
+    {
+        var callerToken = "caller." + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) + ".signature";
+        WireMock.IRequestMessage request;
+        using (CallerToken.Use(callerToken))
+        {
+            request = await SearchWithRouteAsync($$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}"}""");
+        }
+
+        var sent = Header(request, "Authorization")["Bearer ".Length..];
+        Assert.NotEqual(callerToken, sent);
+        Assert.DoesNotContain(callerToken, sent, StringComparison.Ordinal);
+        Assert.Equal("mcprag", new JsonWebToken(sent).Issuer);
+    }
+
+    [Fact]
+    public async Task SearchAsync_JwtPassthroughOptIn_ForwardsTheCallersTokenUnchanged()
+    {
+        var callerToken = "caller." + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) + ".signature";
+        WireMock.IRequestMessage request;
+        using (CallerToken.Use(callerToken))
+        {
+            request = await SearchWithRouteAsync($$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}", "auth": "jwt-passthrough"}""");
+        }
+
+        Assert.Equal("Bearer " + callerToken, Header(request, "Authorization"));
+    }
+
+    [Fact]
+    public async Task SearchAsync_JwtPassthroughWithoutCallerToken_FailsUnauthenticatedWithoutCallingTheCluster()
+    {
+        _fake.IndexExists(Index, 384);
+        var route = _host.Route("tenant-c", $$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}", "auth": "jwt-passthrough"}""");
+
+        var error = await Assert.ThrowsAsync<RetrievalException>(() =>
+            _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("refund", SearchMode.Keyword), CancellationToken.None));
+
+        Assert.Equal(RetrievalErrorCode.Unauthenticated, error.Code);
+        Assert.Empty(_fake.Requests);
+    }
+
+    [Fact]
     public async Task SearchAsync_JwtExchange_TokenDoesNotVerifyWithAnyOtherKey()
     {
         var request = await SearchWithRouteAsync($$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}"}""");

@@ -14,7 +14,7 @@ public sealed class OpenSearchRouteTests : IDisposable
     [InlineData("""{"backend": "opensearch", "endpoint": "ftp://search.example"}""", "http(s) URL")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "index": "Bad*Index"}""", "index 'Bad*Index' is invalid")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "index": "_hidden"}""", "is invalid")]
-    [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "auth": "jwt-passthrough"}""", "never forwards callers' tokens")]
+    [InlineData("""{"backend": "opensearch", "endpoint": "http://search.example", "auth": "jwt-passthrough"}""", "needs an https endpoint")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "auth": "token"}""", "auth 'token' is not one of")]
     [InlineData("""{"backend": "opensearch", "endpoint": "https://search.example", "auth": "sigv4"}""", "\"region\" is required")]
     [InlineData("""{"backend": "opensearch", "endpoint": "http://search.example", "auth": "basic", "usernameVariable": "U", "passwordVariable": "P"}""", "needs an https endpoint")]

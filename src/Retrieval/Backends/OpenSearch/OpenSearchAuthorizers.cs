@@ -14,7 +14,8 @@ public sealed class OpenSearchAuthorizers(DownstreamTokenIssuer tokens, IAwsCred
         OpenSearchAuthMode.JwtExchange => new Bearer(tokens.Issue(principal, route.Audience)),
         OpenSearchAuthMode.SigV4 => new SigV4(awsCredentials, route.Region!, route.SigningService),
         OpenSearchAuthMode.Basic => Basic.FromEnvironment(route.UsernameVariable!, route.PasswordVariable!),
-        _ => throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's backend authentication mode is not available on this server"),
+        _ => new Bearer(CallerToken.Current
+            ?? throw new RetrievalException(RetrievalErrorCode.Unauthenticated, "this tenant's backend needs the caller's own token, and none came with this call")),
     });
 
     /// <summary>Basic credentials read from the named environment variables (for operator commands such as provisioning).</summary>

@@ -34,13 +34,7 @@ public sealed class OpenSearchBackend(
 
     public string Name => BackendName;
 
-    public string? ValidateRoute(TenantRoute route)
-    {
-        var (parsed, error) = OpenSearchRoute.Parse(route);
-        return error ?? (parsed!.Auth == OpenSearchAuthMode.JwtPassthrough
-            ? "auth jwt-passthrough is not available: this server never forwards callers' tokens to backends (use jwt-exchange)"
-            : null);
-    }
+    public string? ValidateRoute(TenantRoute route) => OpenSearchRoute.Parse(route).Error;
 
     public async Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken)
     {
