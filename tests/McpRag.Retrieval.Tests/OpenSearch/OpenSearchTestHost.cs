@@ -23,7 +23,7 @@ internal sealed class OpenSearchTestHost : IDisposable
     {
         AccessKey = "AKIA" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         SecretKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
-        var values = new Dictionary<string, string?> { ["McpRag:DataDir"] = _dataDir };
+        var values = new Dictionary<string, string?> { ["McpRag:DataDir"] = _dataDir, ["McpRag:OpenSearch:SigningKeyFile"] = SharedSigningKeyFile.Value };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             values[key] = value;
@@ -38,6 +38,15 @@ internal sealed class OpenSearchTestHost : IDisposable
         services.AddOpenSearchBackend();
         _services = services.BuildServiceProvider();
     }
+
+    /// <summary>One downstream signing key per test run (generated now, never stored in the repository): RSA generation is slow.</summary>
+    private static readonly Lazy<string> SharedSigningKeyFile = new(() =>
+    {
+        var path = Path.Combine(TestData.NewFolder(), "opensearch-signing-key.pem");
+        using var rsa = RSA.Create(2048);
+        File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
+        return path;
+    });
 
     public string AccessKey { get; }
 
