@@ -1,6 +1,7 @@
 using McpRag.Retrieval.Aws;
 using McpRag.Retrieval.Backends.Local;
 using McpRag.Retrieval.Backends.QIndex;
+using McpRag.Retrieval.Backends.OpenSearch;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
@@ -77,4 +78,78 @@ public static class RetrievalServiceCollectionExtensions
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<QIndexBackend>());
         return services;
     }
+
+    /// <summary>
+    /// Tenant indexes in OpenSearch (<c>backend: opensearch</c>): the REST client behind the standard resilience handler,
+    /// the downstream token issuer, SigV4 signing and the embedding generators a route can name.
+    /// </summary>
+    public static IServiceCollection AddOpenSearchBackend(this IServiceCollection services)
+    {
+        services.AddOptions<OpenSearchOptions>().BindConfiguration(OpenSearchOptions.Section)
+            .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.TokenLifetime <= OpenSearchOptions.MaxTokenLifetime, "McpRag:OpenSearch:TokenLifetime must be more than 0 and at most 00:05:00")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Issuer), "McpRag:OpenSearch:Issuer must not be empty")
+            .Validate(o => o.SigningKeyFile is null || File.Exists(o.SigningKeyFile), "McpRag:OpenSearch:SigningKeyFile names a file that does not exist")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.HybridPipeline) && OpenSearchIndexNames.IsValid(o.HybridPipeline), "McpRag:OpenSearch:HybridPipeline must be 1-128 of a-z, 0-9, '-', '_' and '.'")
+            .Validate(o => o.HybridKeywordWeight is > 0 and < 1, "McpRag:OpenSearch:HybridKeywordWeight must be between 0 and 1 (exclusive)")
+            .Validate(o => o.RrfK is >= 1 and <= 1_000, "McpRag:OpenSearch:RrfK must be between 1 and 1000")
+            .Validate(o => o.BulkDocuments is >= 1 and <= 1_000, "McpRag:OpenSearch:BulkDocuments must be between 1 and 1000")
+            .Validate(o => o.BulkRetries is >= 0 and <= 10, "McpRag:OpenSearch:BulkRetries must be between 0 and 10")
+            .Validate(o => o.BulkRetryDelay >= TimeSpan.Zero && o.BulkRetryDelay <= TimeSpan.FromSeconds(30), "McpRag:OpenSearch:BulkRetryDelay must be between 00:00:00 and 00:00:30")
+            .ValidateOnStart();
+        services.AddOptions<BedrockOptions>().BindConfiguration(BedrockOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "McpRag:Bedrock:Region must not be empty")
+            .Validate(o => o.Endpoint is null || o.Endpoint.Scheme == Uri.UriSchemeHttps || o.Endpoint.IsLoopback, "McpRag:Bedrock:Endpoint must be an https URL")
+            .Validate(o => o.MaxConcurrency is >= 1 and <= 64, "McpRag:Bedrock:MaxConcurrency must be between 1 and 64")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
+        services.TryAddSingleton<MiniLmEmbeddingGenerator>();
+        services.AddHttpClient(OpenSearchHttpClient.HttpClientName).AddStandardResilienceHandler();
+        services.AddHttpClient(BedrockHttpClientName).AddStandardResilienceHandler();
+        services.TryAddSingleton<IOpenSearchClient, OpenSearchHttpClient>();
+        services.AddSingleton<DownstreamSigningKey>();
+        services.AddSingleton<DownstreamTokenIssuer>();
+        services.AddSingleton<OpenSearchAuthorizers>();
+        services.AddSingleton(sp => new OpenSearchEmbeddings(
+            sp.GetRequiredService<MiniLmEmbeddingGenerator>(),
+            dimensions => new BedrockTitanEmbeddingGenerator(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(BedrockHttpClientName),
+                sp.GetRequiredService<IAwsCredentialSource>(),
+                sp.GetRequiredService<IOptions<BedrockOptions>>().Value,
+                dimensions)));
+        services.AddSingleton<OpenSearchBackend>();
+        services.AddSingleton<OpenSearchProvisioner>();
+        services.AddHostedService<OpenSearchStartupCheck>();
+        services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<OpenSearchBackend>());
+        return services;
+    }
+
+    /// <summary>
+    /// Lets <c>McpRag:Tenants:Source = dynamodb</c> switch the routing table to <see cref="DynamoDbTenantDirectory"/>
+    /// (item shapes of the original design); the file-backed table stays the default.
+    /// </summary>
+    public static IServiceCollection AddDynamoDbTenantDirectory(this IServiceCollection services)
+    {
+        services.AddOptions<DynamoDbTenantDirectoryOptions>().BindConfiguration(DynamoDbTenantDirectoryOptions.Section)
+            .Validate(o => o.CacheTtl >= TimeSpan.Zero && o.CacheTtl <= TimeSpan.FromHours(1), "McpRag:Tenants:DynamoDb:CacheTtl must be between 00:00:00 and 01:00:00")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "McpRag:Tenants:DynamoDb:Region must not be empty");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
+        services.AddSingleton<DynamoDbTenantDirectory>();
+        services.Replace(ServiceDescriptor.Singleton<ITenantDirectory>(sp =>
+        {
+            var source = sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[DynamoDbTenantDirectoryOptions.SourceKey] ?? "file";
+            return source.ToLowerInvariant() switch
+            {
+                "file" => sp.GetRequiredService<FileTenantDirectory>(),
+                "dynamodb" when !string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<DynamoDbTenantDirectoryOptions>>().Value.TableName) => sp.GetRequiredService<DynamoDbTenantDirectory>(),
+                "dynamodb" => throw new OptionsValidationException(DynamoDbTenantDirectoryOptions.Section, typeof(DynamoDbTenantDirectoryOptions), ["McpRag:Tenants:DynamoDb:TableName is required when McpRag:Tenants:Source is dynamodb"]),
+                _ => throw new OptionsValidationException(DynamoDbTenantDirectoryOptions.SourceKey, typeof(DynamoDbTenantDirectoryOptions), ["McpRag:Tenants:Source must be file or dynamodb"]),
+            };
+        }));
+        return services;
+    }
+
+    /// <summary>Name of the HttpClient for Bedrock Runtime.</summary>
+    public const string BedrockHttpClientName = "McpRag.Bedrock";
 }

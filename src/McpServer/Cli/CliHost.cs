@@ -11,9 +11,11 @@ public static class CliHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         HostConfiguration.Apply(builder, configFile, dev);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddRetrieval().AddLocalBackend();
+        builder.Services.AddRetrieval().AddLocalBackend().AddOpenSearchBackend();
         builder.Services.AddMcpRagAuth();
         builder.Services.AddSingleton<IngestRunner>();
+        builder.Services.AddSingleton<OpenSearchProvisionRunner>();
+        builder.Services.AddSingleton<MigrateRunner>();
         builder.Services.AddSingleton<Auth.DevTokenIssuer>();
         return builder.Build();
     }

@@ -21,6 +21,8 @@ public static class McpRagCommandLine
         root.Subcommands.Add(Ingest(config));
         root.Subcommands.Add(Token(config));
         root.Subcommands.Add(Demo(config));
+        root.Subcommands.Add(OpenSearchCommands.Build(config));
+        root.Subcommands.Add(OpenSearchCommands.Migrate(config));
         return root;
     }
 
@@ -125,7 +127,7 @@ public static class McpRagCommandLine
     }
 
     /// <summary>Runs a verb; expected failures become one line on stderr and exit code 2.</summary>
-    private static async Task<int> Run(Func<Task> action)
+    internal static async Task<int> Run(Func<Task> action)
     {
         try
         {

@@ -18,7 +18,7 @@ public static class McpRagServerExtensions
 
     public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRetrieval().AddLocalBackend().AddQIndexBackend().AddThrottling();
+        services.AddRetrieval().AddLocalBackend().AddQIndexBackend().AddOpenSearchBackend().AddDynamoDbTenantDirectory().AddThrottling();
         services.AddMcpRagAuth();
         services.AddMcpRagObservability(configuration);
         services.AddOptions<CursorOptions>().BindConfiguration(CursorOptions.Section)

@@ -1,0 +1,19 @@
+using System.Collections.Concurrent;
+using McpRag.Retrieval.Embeddings;
+using Microsoft.Extensions.AI;
+
+namespace McpRag.Retrieval.Backends.OpenSearch;
+
+/// <summary>
+/// The embedding generator for a route's <c>embeddingModel</c>: the in-process MiniLM model, or Titan Text Embeddings V2
+/// at the route's vector size. Query vectors must come from the model that built the index, so the route names it.
+/// </summary>
+public sealed class OpenSearchEmbeddings(MiniLmEmbeddingGenerator miniLm, Func<int, IEmbeddingGenerator<string, Embedding<float>>> titan)
+{
+    private readonly ConcurrentDictionary<int, IEmbeddingGenerator<string, Embedding<float>>> _titan = new();
+
+    public IEmbeddingGenerator<string, Embedding<float>> For(OpenSearchRoute route) =>
+        route.EmbeddingModel == BedrockTitanEmbeddingGenerator.ModelId
+            ? _titan.GetOrAdd(route.Dimensions, titan)
+            : miniLm;
+}

@@ -1,0 +1,187 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace McpRag.Retrieval.Backends.OpenSearch;
+
+/// <summary>
+/// <see cref="IOpenSearchClient"/> over HttpClient and System.Text.Json. The named HttpClient carries the standard
+/// resilience handler (timeouts, jittered retries honouring <c>Retry-After</c>, circuit breaker), so this class only
+/// builds requests, adds the credential and reads responses.
+/// </summary>
+public sealed class OpenSearchHttpClient(IHttpClientFactory httpClients) : IOpenSearchClient
+{
+    public const string HttpClientName = "McpRag.OpenSearch";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly MediaTypeHeaderValue NdJson = new("application/x-ndjson");
+
+    public async Task<OpenSearchSearchResponse> SearchAsync(OpenSearchTarget target, string index, JsonObject body, string? searchPipeline, CancellationToken cancellationToken)
+    {
+        var path = "/" + Uri.EscapeDataString(index) + "/_search" + (searchPipeline is null ? "" : "?search_pipeline=" + Uri.EscapeDataString(searchPipeline));
+        using var document = await SendAsync(target, HttpMethod.Post, path, Utf8(body), Json, cancellationToken);
+        return ParseSearch(document!.RootElement);
+    }
+
+    public async Task<IReadOnlyList<OpenSearchBulkItem>> BulkAsync(OpenSearchTarget target, string index, IReadOnlyList<OpenSearchBulkOperation> operations, CancellationToken cancellationToken)
+    {
+        var body = new StringBuilder();
+        foreach (var operation in operations)
+        {
+            var action = new JsonObject { [operation.Action] = new JsonObject { ["_id"] = operation.Id } };
+            body.Append(action.ToJsonString()).Append('\n');
+            if (operation.Source is not null)
+            {
+                body.Append(operation.Source.ToJsonString()).Append('\n');
+            }
+        }
+
+        var path = "/" + Uri.EscapeDataString(index) + "/_bulk?refresh=wait_for";
+        using var document = await SendAsync(target, HttpMethod.Post, path, Encoding.UTF8.GetBytes(body.ToString()), NdJson, cancellationToken);
+        var items = new List<OpenSearchBulkItem>(operations.Count);
+        foreach (var item in document!.RootElement.GetProperty("items").EnumerateArray())
+        {
+            var entry = item.EnumerateObject().First();
+            var value = entry.Value;
+            var error = value.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : (JsonElement?)null;
+            items.Add(new OpenSearchBulkItem(
+                entry.Name,
+                value.TryGetProperty("_id", out var id) ? id.GetString() ?? string.Empty : string.Empty,
+                value.GetProperty("status").GetInt32(),
+                value.TryGetProperty("result", out var result) ? result.GetString() : null,
+                error is { } err && err.TryGetProperty("type", out var type) ? type.GetString() : null,
+                error is { } er && er.TryGetProperty("reason", out var reason) ? reason.GetString() : null));
+        }
+
+        return items;
+    }
+
+    public async Task<JsonElement?> GetMappingAsync(OpenSearchTarget target, string index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var document = await SendAsync(target, HttpMethod.Get, "/" + Uri.EscapeDataString(index) + "/_mapping", null, null, cancellationToken);
+            return document!.RootElement.Clone();
+        }
+        catch (OpenSearchRequestException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<bool> CreateIndexAsync(OpenSearchTarget target, string index, JsonObject body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var _ = await SendAsync(target, HttpMethod.Put, "/" + Uri.EscapeDataString(index), Utf8(body), Json, cancellationToken);
+            return true;
+        }
+        catch (OpenSearchRequestException ex) when (ex.Status == 400 && ex.ErrorType is "resource_already_exists_exception")
+        {
+            return false;
+        }
+    }
+
+    public async Task PutSearchPipelineAsync(OpenSearchTarget target, string id, JsonObject body, CancellationToken cancellationToken)
+    {
+        using var _ = await SendAsync(target, HttpMethod.Put, "/_search/pipeline/" + Uri.EscapeDataString(id), Utf8(body), Json, cancellationToken);
+    }
+
+    public async Task PutSecurityResourceAsync(OpenSearchTarget target, string resource, string name, JsonObject body, CancellationToken cancellationToken)
+    {
+        using var _ = await SendAsync(target, HttpMethod.Put, "/_plugins/_security/api/" + Uri.EscapeDataString(resource) + "/" + Uri.EscapeDataString(name), Utf8(body), Json, cancellationToken);
+    }
+
+    private static byte[] Utf8(JsonNode body) => Encoding.UTF8.GetBytes(body.ToJsonString());
+
+    private async Task<JsonDocument?> SendAsync(OpenSearchTarget target, HttpMethod method, string pathAndQuery, byte[]? body, MediaTypeHeaderValue? contentType, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(target.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + pathAndQuery);
+        using var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = contentType;
+        }
+
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        await target.Authorizer.AuthorizeAsync(request, body, cancellationToken);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or TaskCanceledException or TimeoutRejectedException or BrokenCircuitException)
+        {
+            throw new OpenSearchRequestException(0, null, $"{method} {uri.Host}{uri.AbsolutePath} failed: {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var (type, reason) = ReadError(content);
+                throw new OpenSearchRequestException((int)response.StatusCode, type, $"{method} {uri.Host}{uri.AbsolutePath} returned {(int)response.StatusCode} {type}: {reason}");
+            }
+
+            return content.Length == 0 ? null : JsonDocument.Parse(content);
+        }
+    }
+
+    private static (string? Type, string? Reason) ReadError(byte[] content)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            if (document.RootElement.TryGetProperty("error", out var error))
+            {
+                return error.ValueKind == JsonValueKind.Object
+                    ? (error.TryGetProperty("type", out var t) ? t.GetString() : null, error.TryGetProperty("reason", out var r) ? r.GetString() : null)
+                    : (null, error.ToString());
+            }
+
+            return (null, document.RootElement.TryGetProperty("message", out var m) ? m.GetString() : null);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static OpenSearchSearchResponse ParseSearch(JsonElement root)
+    {
+        var hitsObject = root.GetProperty("hits");
+        long total = 0;
+        if (hitsObject.TryGetProperty("total", out var t))
+        {
+            total = t.ValueKind == JsonValueKind.Number ? t.GetInt64() : t.GetProperty("value").GetInt64();
+        }
+
+        var hits = new List<OpenSearchHit>();
+        foreach (var hit in hitsObject.GetProperty("hits").EnumerateArray())
+        {
+            var highlight = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            if (hit.TryGetProperty("highlight", out var h) && h.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var field in h.EnumerateObject())
+                {
+                    highlight[field.Name] = field.Value.EnumerateArray().Select(f => f.GetString() ?? string.Empty).ToArray();
+                }
+            }
+
+            hits.Add(new OpenSearchHit(
+                hit.GetProperty("_id").GetString()!,
+                hit.TryGetProperty("_score", out var score) && score.ValueKind == JsonValueKind.Number ? score.GetDouble() : null,
+                hit.TryGetProperty("_source", out var source) ? source.Clone() : default,
+                highlight,
+                hit.TryGetProperty("sort", out var sort) ? sort.Clone() : null));
+        }
+
+        return new OpenSearchSearchResponse(hits, total);
+    }
+}

@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using McpRag.Retrieval.Search;
+
+namespace McpRag.Retrieval.Backends.OpenSearch;
+
+/// <summary>
+/// Builds every OpenSearch request body. The tenant clause is added here and nowhere else: under document isolation
+/// every query, k-NN filter, fetch and hash lookup carries <c>term {tenantField: tenant}</c>, whatever the caller's filters.
+/// </summary>
+public static class OpenSearchQueries
+{
+    public const string HighlightTag = "**";
+    public const int SnippetLength = 240;
+
+    /// <summary>The filter clauses every query runs inside: the tenant (shared index) and each attribute filter (any of its values).</summary>
+    public static JsonArray Scope(OpenSearchRoute route, string tenantId, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)
+    {
+        var scope = new JsonArray();
+        if (route.FiltersOnTenant)
+        {
+            scope.Add(Term(route.TenantField, tenantId));
+        }
+
+        foreach (var (name, values) in filters.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            if (name.Contains('.') || name.Contains('*'))
+            {
+                throw RetrievalException.Invalid("filter names must not contain '.' or '*'");
+            }
+
+            scope.Add(new JsonObject { ["terms"] = new JsonObject { [OpenSearchFields.Attributes + "." + name] = new JsonArray(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()) } });
+        }
+
+        return scope;
+    }
+
+    /// <summary>BM25 over title and text (<c>multi_match</c>, title boosted) inside the scope.</summary>
+    public static JsonObject KeywordQuery(OpenSearchRoute route, string text, JsonArray scope) => new()
+    {
+        ["bool"] = new JsonObject
+        {
+            ["must"] = new JsonArray(new JsonObject
+            {
+                ["multi_match"] = new JsonObject
+                {
+                    ["query"] = text,
+                    ["fields"] = new JsonArray(route.TitleField + "^2", route.TextField),
+                },
+            }),
+            ["filter"] = scope.DeepClone(),
+        },
+    };
+
+    /// <summary>k-NN on the vector field; the scope goes into <c>knn.filter</c> (efficient pre-filtering keeps k results).</summary>
+    public static JsonObject SemanticQuery(OpenSearchRoute route, ReadOnlySpan<float> vector, int k, JsonArray scope)
+    {
+        var knn = new JsonObject
+        {
+            ["vector"] = new JsonArray(vector.ToArray().Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
+            ["k"] = k,
+        };
+        if (scope.Count > 0)
+        {
+            knn["filter"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = scope.DeepClone() } };
+        }
+
+        return new JsonObject { ["knn"] = new JsonObject { [route.VectorField] = knn } };
+    }
+
+    /// <summary>A keyword or semantic page: sorted by score then <c>doc_key</c>, so <c>search_after</c> can continue it.</summary>
+    public static JsonObject Page(OpenSearchRoute route, JsonObject query, string text, int size, JsonArray? searchAfter)
+    {
+        var body = Body(route, query, text, size);
+        body["sort"] = new JsonArray(
+            new JsonObject { ["_score"] = new JsonObject { ["order"] = "desc" } },
+            new JsonObject { [OpenSearchFields.DocKey] = new JsonObject { ["order"] = "asc" } });
+        if (searchAfter is not null)
+        {
+            body["search_after"] = searchAfter.DeepClone();
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// A <c>hybrid</c> query (run with the normalization search pipeline): keyword and k-NN sub-queries, each carrying the
+    /// scope, because the top-level <c>hybrid.filter</c> exists only from OpenSearch 3.0.
+    /// </summary>
+    public static JsonObject Hybrid(OpenSearchRoute route, string text, ReadOnlySpan<float> vector, int size, JsonArray scope) =>
+        Body(route, new JsonObject
+        {
+            ["hybrid"] = new JsonObject
+            {
+                ["queries"] = new JsonArray(KeywordQuery(route, text, scope), SemanticQuery(route, vector, size, scope)),
+            },
+        }, text, size);
+
+    /// <summary>Documents by key inside the scope: how <c>fetch</c> and the unchanged-content check read.</summary>
+    public static JsonObject ByKeys(OpenSearchRoute route, IReadOnlyList<string> keys, JsonArray scope, params string[] sourceFields)
+    {
+        var filter = scope.DeepClone().AsArray();
+        filter.Add(new JsonObject { ["ids"] = new JsonObject { ["values"] = new JsonArray(keys.Select(k => (JsonNode)JsonValue.Create(k)).ToArray()) } });
+        var body = new JsonObject
+        {
+            ["size"] = keys.Count,
+            ["query"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = filter } },
+        };
+        body["_source"] = sourceFields.Length > 0
+            ? new JsonObject { ["includes"] = new JsonArray(sourceFields.Select(f => (JsonNode)JsonValue.Create(f)).ToArray()) }
+            : new JsonObject { ["excludes"] = new JsonArray(route.VectorField) };
+        return body;
+    }
+
+    /// <summary>
+    /// <c>PUT /{index}</c> body: k-NN enabled, the vector as <c>knn_vector</c> (HNSW, cosine, lucene or faiss so filters
+    /// apply during the search), the tenant and ids as <c>keyword</c>, attributes as keywords through a dynamic template.
+    /// </summary>
+    public static JsonObject CreateIndex(OpenSearchRoute route) => new()
+    {
+        ["settings"] = new JsonObject { ["index"] = new JsonObject { ["knn"] = true } },
+        ["mappings"] = new JsonObject
+        {
+            ["dynamic_templates"] = new JsonArray(new JsonObject
+            {
+                ["attributes_as_keywords"] = new JsonObject
+                {
+                    ["path_match"] = OpenSearchFields.Attributes + ".*",
+                    ["mapping"] = new JsonObject { ["type"] = "keyword" },
+                },
+            }),
+            ["properties"] = new JsonObject
+            {
+                [route.TenantField] = new JsonObject { ["type"] = "keyword" },
+                [OpenSearchFields.DocId] = new JsonObject { ["type"] = "keyword" },
+                [OpenSearchFields.DocKey] = new JsonObject { ["type"] = "keyword" },
+                [route.TitleField] = new JsonObject { ["type"] = "text" },
+                [route.TextField] = new JsonObject { ["type"] = "text" },
+                [OpenSearchFields.Url] = new JsonObject { ["type"] = "keyword", ["index"] = false },
+                [OpenSearchFields.ContentHash] = new JsonObject { ["type"] = "keyword" },
+                [OpenSearchFields.EmbeddingModel] = new JsonObject { ["type"] = "keyword" },
+                [OpenSearchFields.Attributes] = new JsonObject { ["type"] = "object" },
+                [route.VectorField] = new JsonObject
+                {
+                    ["type"] = "knn_vector",
+                    ["dimension"] = route.Dimensions,
+                    ["method"] = new JsonObject { ["name"] = "hnsw", ["space_type"] = "cosinesimil", ["engine"] = route.Engine },
+                },
+            },
+        },
+    };
+
+    /// <summary>The search pipeline hybrid queries run through: min-max normalization, weighted arithmetic mean.</summary>
+    public static JsonObject HybridPipeline(double keywordWeight) => new()
+    {
+        ["description"] = "McpRag hybrid search: keyword and k-NN scores normalized and combined",
+        ["phase_results_processors"] = new JsonArray(new JsonObject
+        {
+            ["normalization-processor"] = new JsonObject
+            {
+                ["normalization"] = new JsonObject { ["technique"] = "min_max" },
+                ["combination"] = new JsonObject
+                {
+                    ["technique"] = "arithmetic_mean",
+                    ["parameters"] = new JsonObject { ["weights"] = new JsonArray(Math.Round(keywordWeight, 3), Math.Round(1 - keywordWeight, 3)) },
+                },
+            },
+        }),
+    };
+
+    private static JsonObject Body(OpenSearchRoute route, JsonObject query, string text, int size) => new()
+    {
+        ["size"] = size,
+        ["query"] = query,
+        ["_source"] = new JsonObject { ["excludes"] = new JsonArray(route.VectorField) },
+        ["highlight"] = new JsonObject
+        {
+            ["pre_tags"] = new JsonArray(HighlightTag),
+            ["post_tags"] = new JsonArray(HighlightTag),
+            ["fields"] = new JsonObject
+            {
+                [route.TextField] = new JsonObject
+                {
+                    ["fragment_size"] = SnippetLength,
+                    ["number_of_fragments"] = 1,
+                    ["highlight_query"] = new JsonObject { ["match"] = new JsonObject { [route.TextField] = text } },
+                },
+            },
+        },
+    };
+
+    private static JsonObject Term(string field, string value) =>
+        new() { ["term"] = new JsonObject { [field] = value } };
+}

@@ -1,0 +1,297 @@
+using System.Text.Json.Nodes;
+using McpRag.Retrieval.Backends.OpenSearch;
+using McpRag.Retrieval.Search;
+
+namespace McpRag.Retrieval.Tests.OpenSearch;
+
+/// <summary>What the backend sends to OpenSearch for each search mode and isolation mode, checked at the wire.</summary>
+public sealed class OpenSearchSearchWireTests : IDisposable
+{
+    private const string SharedIndex = "shared-cd";
+    private readonly FakeOpenSearch _fake = new();
+    private readonly OpenSearchTestHost _host = new();
+
+    private string DocumentRoute => $$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{SharedIndex}}"}""";
+
+    [Fact]
+    public async Task SearchAsync_KeywordDocumentIsolation_SendsMultiMatchInsideTenantFilter()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "refund-policy", 7.5, "Refund policy", "Returns within 30 days.", highlight: "**Returns** within 30 days.")));
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var page = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("returns", SearchMode.Keyword), CancellationToken.None);
+
+        var request = Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search"));
+        Assert.Equal("application/json", request.RequestMessage.Headers!["Content-Type"].Single().Split(';')[0]);
+        Assert.Empty(request.RequestMessage.Query!);
+        var body = FakeOpenSearch.BodyOf(request);
+        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        var expectedQuery = JsonNode.Parse("""
+            {"bool": {"must": [{"multi_match": {"query": "returns", "fields": ["title^2", "text"]}}],
+                      "filter": [{"term": {"tenant_id": "tenant-c"}}]}}
+            """);
+        Assert.True(JsonNode.DeepEquals(expectedQuery, body["query"]), body["query"]!.ToJsonString());
+        Assert.Equal(6, body["size"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"_score": {"order": "desc"}}, {"doc_key": {"order": "asc"}}]"""), body["sort"]));
+        Assert.Null(body["search_after"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"excludes": ["embedding"]}"""), body["_source"]));
+        Assert.Equal("returns", body["highlight"]!["fields"]!["text"]!["highlight_query"]!["match"]!["text"]!.GetValue<string>());
+
+        var hit = Assert.Single(page.Hits);
+        Assert.Equal(("refund-policy", "Refund policy", "https://kb.example/refund-policy", "**Returns** within 30 days.", 7.5), (hit.Id, hit.Title, hit.Url, hit.Snippet, hit.Score));
+        Assert.Equal(["faq"], hit.Attributes["category"]);
+        Assert.Null(page.NextPosition);
+    }
+
+    [Fact]
+    public async Task SearchAsync_SemanticDocumentIsolation_SendsKnnWithQueryVectorAndTenantFilter()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult());
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("activate an esim", SearchMode.Semantic, topK: 4), CancellationToken.None);
+
+        var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search")));
+        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        var knn = body["query"]!["knn"]!.AsObject();
+        var field = Assert.Single(knn);
+        Assert.Equal("embedding", field.Key);
+        var vector = field.Value!["vector"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        Assert.Equal(OpenSearchTestHost.Embed("activate an esim"), vector);
+        Assert.Equal(5, field.Value["k"]!.GetValue<int>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}]}}"""), field.Value["filter"]));
+    }
+
+    [Fact]
+    public async Task SearchAsync_HybridDocumentIsolation_UsesSearchPipelineAndFiltersEverySubQuery()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "a", 0.9, "A", "alpha"),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "b", 0.5, "B", "beta")));
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var page = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("alpha", SearchMode.Hybrid, topK: 1), CancellationToken.None);
+
+        var request = Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search"));
+        Assert.Equal("mcprag-hybrid", request.RequestMessage.Query!["search_pipeline"].Single());
+        var body = FakeOpenSearch.BodyOf(request);
+        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        var queries = body["query"]!["hybrid"]!["queries"]!.AsArray();
+        Assert.Equal(2, queries.Count);
+        Assert.Equal("alpha", queries[0]!["bool"]!["must"]![0]!["multi_match"]!["query"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-c"}}]"""), queries[0]!["bool"]!["filter"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}]}}"""), queries[1]!["knn"]!["embedding"]!["filter"]));
+        Assert.Null(body["sort"]);
+        Assert.Equal(["a"], page.Hits.Select(h => h.Id));
+        Assert.NotNull(page.NextPosition);
+    }
+
+    [Theory]
+    [InlineData(SearchMode.Keyword)]
+    [InlineData(SearchMode.Semantic)]
+    [InlineData(SearchMode.Hybrid)]
+    public async Task SearchAsync_DocumentIsolationWithAttributeFilters_AlwaysKeepsTheTenantTerm(SearchMode mode)
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult());
+        var route = _host.Route("tenant-d", DocumentRoute);
+        var filters = new Dictionary<string, IReadOnlyList<string>> { ["category"] = ["policy", "faq"], ["tenant_idx"] = ["tenant-c"] };
+
+        await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-d"), OpenSearchTestHost.Query("refund", mode, filters: filters), CancellationToken.None);
+
+        var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search")));
+        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        var scopes = FindFilterArrays(body).ToList();
+        Assert.NotEmpty(scopes);
+        Assert.All(scopes, scope =>
+        {
+            Assert.Contains(scope, c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"term": {"tenant_id": "tenant-d"}}""")));
+            Assert.Contains(scope, c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"terms": {"attributes.category": ["policy", "faq"]}}""")));
+            Assert.DoesNotContain(scope, c => c!.ToJsonString().Contains("\"tenant_id\":\"tenant-c\"", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public async Task SearchAsync_IndexIsolation_SearchesTheTenantsOwnIndexWithoutTenantTerm()
+    {
+        _fake.IndexExists("mcprag-tenant-b", 384);
+        _fake.Stub("POST", "/mcprag-tenant-b/_search", 200, FakeOpenSearch.SearchResult());
+        var route = _host.Route("tenant-b", $$"""{"backend": "opensearch", "isolation": "index", "endpoint": "{{_fake.Url}}"}""");
+
+        await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-b"), OpenSearchTestHost.Query("refund", SearchMode.Keyword), CancellationToken.None);
+
+        var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/mcprag-tenant-b/_search")));
+        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Equal("[]", body["query"]!["bool"]!["filter"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task SearchAsync_DomainIsolationSemantic_SendsKnnWithoutFilterToTheTenantsDomain()
+    {
+        _fake.IndexExists("kb", 384);
+        _fake.Stub("POST", "/kb/_search", 200, FakeOpenSearch.SearchResult());
+        var route = _host.Route("tenant-a", $$"""{"backend": "opensearch", "isolation": "domain", "endpoint": "{{_fake.Url}}", "index": "kb"}""");
+
+        await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-a"), OpenSearchTestHost.Query("roaming", SearchMode.Semantic), CancellationToken.None);
+
+        var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/kb/_search")));
+        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Null(body["query"]!["knn"]!["embedding"]!["filter"]);
+    }
+
+    [Fact]
+    public async Task SearchAsync_NextPosition_SendsSearchAfterWithTheLastHitsSortValues()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "a", 3.0, "A", "x"),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "b", 2.0, "B", "x"),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "c", 1.0, "C", "x")));
+        var route = _host.Route("tenant-c", DocumentRoute);
+        var caller = OpenSearchTestHost.Caller("tenant-c");
+
+        var first = await _host.Backend.SearchAsync(route, caller, OpenSearchTestHost.Query("x", SearchMode.Keyword, topK: 2), CancellationToken.None);
+        await _host.Backend.SearchAsync(route, caller, OpenSearchTestHost.Query("x", SearchMode.Keyword, topK: 2, position: first.NextPosition), CancellationToken.None);
+
+        Assert.Equal(["a", "b"], first.Hits.Select(h => h.Id));
+        var second = FakeOpenSearch.BodyOf(_fake.RequestsTo("POST", $"/{SharedIndex}/_search")[1]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[2.0, "tenant-c:b"]"""), second["search_after"]), second["search_after"]?.ToJsonString());
+    }
+
+    [Fact]
+    public async Task SearchAsync_ClusterWithoutNeuralSearch_FallsBackToClientSideRankFusion()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 400, FakeOpenSearch.Error("parsing_exception", "unknown query [hybrid]", 400), b => b!.Contains("\"hybrid\"", StringComparison.Ordinal), priority: 1);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "keyword-only", 9, "K", "k"),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "both", 8, "B", "b")), b => b!.Contains("multi_match", StringComparison.Ordinal), priority: 2);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "both", 0.9, "B", "b"),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "semantic-only", 0.8, "S", "s")), b => b!.Contains("\"knn\"", StringComparison.Ordinal), priority: 3);
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var page = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("b", SearchMode.Hybrid), CancellationToken.None);
+
+        Assert.Equal(3, _fake.RequestsTo("POST", $"/{SharedIndex}/_search").Count);
+        Assert.Equal("both", page.Hits[0].Id);
+        Assert.Equal(["both", "keyword-only", "semantic-only"], page.Hits.Select(h => h.Id));
+        Assert.All(_fake.RequestsTo("POST", $"/{SharedIndex}/_search").Skip(1), r => Assert.Contains("\"term\":{\"tenant_id\":\"tenant-c\"}", r.RequestMessage.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SearchAsync_HitOfAnotherTenantInResponse_IsDropped()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            FakeOpenSearch.Hit(SharedIndex, "tenant-d", "baggage", 9, "Baggage", "bags"),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "refund", 8, "Refund", "refund")));
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var page = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("bags", SearchMode.Keyword), CancellationToken.None);
+
+        Assert.Equal(["refund"], page.Hits.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task SearchAsync_IndexNotCreatedYet_ReturnsNoHitsWithoutSearching()
+    {
+        _fake.IndexMissing(SharedIndex);
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var page = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("refund", SearchMode.Hybrid), CancellationToken.None);
+
+        Assert.Empty(page.Hits);
+        Assert.Empty(_fake.RequestsTo("POST", $"/{SharedIndex}/_search"));
+    }
+
+    [Fact]
+    public async Task SearchAsync_IndexBuiltWithAnotherModel_RefusesWithDimensionsAndNoHost()
+    {
+        _fake.IndexExists(SharedIndex, 1024);
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var error = await Assert.ThrowsAsync<RetrievalException>(() =>
+            _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("refund", SearchMode.Keyword), CancellationToken.None));
+
+        Assert.Equal(RetrievalErrorCode.BackendUnavailable, error.Code);
+        Assert.Contains("1024", error.Message, StringComparison.Ordinal);
+        Assert.Contains("384", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SharedIndex, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(403, "security_exception", RetrievalErrorCode.Forbidden)]
+    [InlineData(401, "security_exception", RetrievalErrorCode.Forbidden)]
+    [InlineData(400, "search_phase_execution_exception", RetrievalErrorCode.BackendError)]
+    public async Task SearchAsync_ClusterError_MapsToToolErrorWithoutInternals(int status, string type, RetrievalErrorCode expected)
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", status, FakeOpenSearch.Error(type, $"no permissions for [indices:data/read/search] and User [name=user-1, backend_roles=[tenant-c]] on [{SharedIndex}]", status));
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var error = await Assert.ThrowsAsync<RetrievalException>(() =>
+            _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("refund", SearchMode.Keyword), CancellationToken.None));
+
+        Assert.Equal(expected, error.Code);
+        Assert.DoesNotContain("127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SharedIndex, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("tenant-c", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_DocumentIsolation_LooksUpTenantKeyInsideTenantFilter()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(FakeOpenSearch.Hit(SharedIndex, "tenant-c", "refund", 1, "Refund", "Full text.")));
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var document = await _host.Backend.GetAsync(route, OpenSearchTestHost.Caller("tenant-c"), "refund", CancellationToken.None);
+
+        var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search")));
+        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}, {"ids": {"values": ["tenant-c:refund"]}}]}}"""), body["query"]), body["query"]!.ToJsonString());
+        Assert.Equal(("refund", "Refund", "Full text."), (document!.Id, document.Title, document.Text));
+    }
+
+    private static IEnumerable<JsonArray> FindFilterArrays(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (key == "filter" && value is JsonArray array)
+                    {
+                        yield return array;
+                    }
+
+                    foreach (var inner in FindFilterArrays(value))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+            case JsonArray arr:
+                foreach (var inner in arr.SelectMany(FindFilterArrays))
+                {
+                    yield return inner;
+                }
+
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _fake.Dispose();
+    }
+}
