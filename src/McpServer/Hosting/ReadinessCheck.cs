@@ -5,27 +5,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>
-/// <c>/readyz</c>: the routing table is loaded, the embedding model is loaded and every local index a route names
-/// can be opened. The response says only Healthy or Unhealthy; reasons go to the log, never to the caller.
+/// <c>/readyz</c>: the routing table is loaded (the directory could be built, which validates it) and the embedding
+/// model is in memory. The response says only Healthy or Unhealthy; nothing about tenants or hosts.
 /// </summary>
-public sealed class ReadinessCheck(FileTenantDirectory directory, MiniLmEmbeddingGenerator embeddings, ILogger<ReadinessCheck> logger) : IHealthCheck
+public sealed class ReadinessCheck(ITenantDirectory directory, MiniLmEmbeddingGenerator embeddings) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (!embeddings.IsLoaded)
-        {
-            return HealthCheckResult.Unhealthy();
-        }
-
-        foreach (var tenant in directory.TenantIds)
-        {
-            if (await directory.FindAsync(tenant, cancellationToken) is null)
-            {
-                logger.LogWarning("Readiness: tenant {Tenant} vanished from the routing table during the check", tenant);
-                return HealthCheckResult.Unhealthy();
-            }
-        }
-
-        return HealthCheckResult.Healthy();
-    }
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(directory is not null && embeddings.IsLoaded ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
 }
