@@ -65,4 +65,19 @@ public sealed class StdioTransportTests(SampleDeployment deployment)
 
         Assert.Equal("forbidden", result.ErrorCode());
     }
+
+    [Fact]
+    public async Task Search_CognitoStyleTenantClaimConfigured_IsAccepted()
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(deployment.ConfigFile, TestContext.Current.CancellationToken))!;
+        config["McpRag"]!["Auth"] = new System.Text.Json.Nodes.JsonObject { ["TenantClaim"] = "custom:tenant_id" };
+        var configFile = Path.Combine(deployment.DataDir, $"cognito-{Guid.NewGuid():n}.json");
+        await File.WriteAllTextAsync(configFile, config.ToJsonString(), TestContext.Current.CancellationToken);
+        var token = deployment.Tokens.Create(c => { c.Remove("tenant_id"); c["custom:tenant_id"] = "tenant-b"; });
+        await using var client = await McpClients.StdioAsync(deployment, token, configFile: configFile);
+
+        var result = await client.CallAsync("search", new() { ["query"] = "appointment" });
+
+        Assert.Equal("tenant-b", result.Ok().GetProperty("tenant").GetString());
+    }
 }

@@ -28,9 +28,9 @@ internal static class McpClients
     }
 
     /// <summary>Starts the real <c>mcprag serve --transport stdio</c> process with the token in its environment or a token file.</summary>
-    public static Task<McpClient> StdioAsync(SampleDeployment deployment, string? token, string? tokenFile = null)
+    public static Task<McpClient> StdioAsync(SampleDeployment deployment, string? token, string? tokenFile = null, string? configFile = null)
     {
-        var arguments = new List<string> { RepositoryPaths.ServerDll, "serve", "--transport", "stdio", "--config", deployment.ConfigFile, "--dev" };
+        var arguments = new List<string> { RepositoryPaths.ServerDll, "serve", "--transport", "stdio", "--config", configFile ?? deployment.ConfigFile, "--dev" };
         if (tokenFile is not null)
         {
             arguments.AddRange(["--token-file", tokenFile]);

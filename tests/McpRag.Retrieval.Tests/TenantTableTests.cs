@@ -1,0 +1,49 @@
+using McpRag.Retrieval.Tenancy;
+
+namespace McpRag.Retrieval.Tests;
+
+public sealed class TenantTableTests
+{
+    private static IReadOnlyDictionary<string, TenantRoute> Parse(string json) => TenantTable.Parse(json, _ => null);
+
+    [Fact]
+    public void Parse_SampleTable_ReadsEveryRouteWithDefaults()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "tenants.json");
+
+        var routes = Parse(File.ReadAllText(path));
+
+        Assert.Equal(["tenant-a", "tenant-b", "tenant-c", "tenant-d"], routes.Keys.Order());
+        Assert.All(routes.Values, r => Assert.Equal("local", r.Backend));
+        Assert.Equal(TenantIsolation.Domain, routes["tenant-a"].Isolation);
+        Assert.Equal("shared-cd", routes["tenant-d"].Index);
+        var quota = new TenantQuota().Overlay(routes["tenant-d"].Quota);
+        Assert.Equal((30, 10), (quota.RequestsPerMinute, quota.Burst));
+    }
+
+    [Theory]
+    [InlineData("{", "not valid JSON")]
+    [InlineData("""{"routes": {}}""", "needs a \"tenants\" object")]
+    [InlineData("""{"tenants": {"Tenant A": {}}}""", "tenant id 'Tenant A' is invalid")]
+    [InlineData("""{"tenants": {"t": {"isolation": "cluster"}}}""", "isolation 'cluster' is not one of")]
+    [InlineData("""{"tenants": {"t": {"isolation": "1"}}}""", "isolation '1' is not one of")]
+    [InlineData("""{"tenants": {"t": {"index": 5}}}""", "\"index\" must be a non-empty string")]
+    [InlineData("""{"tenants": {"t": {"quota": {"burst": 0}}}}""", "quota.burst must be between 1")]
+    [InlineData("""{"tenants": {"t": {"quota": {"bursts": 5}}}}""", "quota.bursts is not a quota field")]
+    [InlineData("""{"tenants": {"t": {"quota": {"burst": "ten"}}}}""", "quota.burst must be a whole number")]
+    public void Parse_InvalidTable_ThrowsOneLineReason(string json, string reason)
+    {
+        var error = Assert.Throws<FormatException>(() => Parse(json));
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Parse_BackendRejectsRoute_ReportsTenantAndReason()
+    {
+        var error = Assert.Throws<FormatException>(() => TenantTable.Parse("""{"tenants": {"t": {}}}""", _ => "endpoint is required"));
+
+        Assert.Equal("tenant 't': endpoint is required", error.Message);
+    }
+}
