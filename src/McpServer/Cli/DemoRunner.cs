@@ -14,7 +14,7 @@ public static class DemoRunner
     {
         if (!Directory.Exists(samplesFolder))
         {
-            throw new CommandLineException($"samples folder not found: {samplesFolder} (run demo from the repository root, or pass --samples)");
+            throw new CommandLineException($"samples folder not found: {samplesFolder} (pass --samples)");
         }
 
         using var host = CliHost.Build(settings.ConfigFile, dev: true);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using McpRag.McpServer.Auth;
+using McpRag.McpServer.Distribution;
 using McpRag.McpServer.Hosting;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
@@ -96,7 +97,7 @@ public static class McpRagCommandLine
     private static Command Demo(Option<string?> config)
     {
         var urls = new Option<string>("--urls") { Description = "HTTP listen address.", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
-        var samples = new Option<string>("--samples") { Description = "Folder with one sub-folder of documents per tenant.", DefaultValueFactory = _ => "samples/documents" };
+        var samples = new Option<string>("--samples") { Description = "Folder with one sub-folder of documents per tenant.", DefaultValueFactory = _ => DefaultLocations.SampleDocuments(Directory.GetCurrentDirectory()) };
         var command = new Command("demo", "Ingest the samples, print a development token per sample tenant and a client configuration, then serve HTTP with --dev.") { urls, samples, config };
         command.SetAction((result, cancellationToken) => Run(async () =>
         {

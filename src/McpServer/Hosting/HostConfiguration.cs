@@ -1,10 +1,12 @@
 using McpRag.McpServer.Auth;
+using McpRag.McpServer.Distribution;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Logging.Console;
 
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>
-/// Configuration and logging every verb shares: defaults from the option classes, then <c>--config FILE</c>,
+/// Configuration and logging every verb shares: defaults from the option classes and <see cref="DefaultLocations"/>, then <c>--config FILE</c>,
 /// then environment variables (<c>McpRag__DataDir</c> …), then command-line switches. Logs always go to stderr:
 /// stdout belongs to the stdio transport and to commands whose output is piped (<c>token issue</c>).
 /// </summary>
@@ -15,6 +17,7 @@ public static class HostConfiguration
 
     public static void Apply(IHostApplicationBuilder builder, string? configFile, bool dev)
     {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultLocations.AsConfiguration(builder.Environment.ContentRootPath) });
         if (configFile is not null)
         {
             if (!File.Exists(configFile))
