@@ -79,11 +79,14 @@ public static class HttpServerHost
                 };
             });
         builder.Services.AddAuthorization();
+        builder.Services.AddHttpSecurity();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<OriginValidationMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<InsufficientScopeMiddleware>();
         app.MapMcp(McpPath).RequireAuthorization();
         return app;
