@@ -75,6 +75,15 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<HttpS
             return;
         }
 
+        using (var json = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length), new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth + 1 }))
+        {
+            if (JsonRpcRequestRules.Check(json.RootElement) is { } invalid)
+            {
+                await RefuseAsync(context, StatusCodes.Status400BadRequest, invalid.Code, invalid.Message, invalid.Id);
+                return;
+            }
+        }
+
         body.Position = 0;
         request.Body = body;
         request.ContentLength = body.Length;
@@ -155,11 +164,11 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<HttpS
         }
     }
 
-    private static Task RefuseAsync(HttpContext context, int status, int code, string message)
+    private static Task RefuseAsync(HttpContext context, int status, int code, string message, JsonElement? id = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        var body = JsonSerializer.Serialize(new { jsonrpc = "2.0", id = (object?)null, error = new { code, message } });
+        var body = JsonSerializer.Serialize(new { jsonrpc = "2.0", id, error = new { code, message } });
         return context.Response.WriteAsync(body, context.RequestAborted);
     }
 }
