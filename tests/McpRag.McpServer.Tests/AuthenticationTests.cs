@@ -219,6 +219,7 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
 
         Assert.Equal("tenant_not_provisioned", result.ErrorCode());
         Assert.DoesNotContain("tenant-zzz", result.Text(), StringComparison.Ordinal);
+        ErrorHygiene.AssertClean(result.Text(), dataDir: deployment.DataDir);
     }
 
     [Fact]
