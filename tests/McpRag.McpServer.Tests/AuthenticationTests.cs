@@ -150,6 +150,9 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("resource_metadata=", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        ErrorHygiene.AssertClean(response.Headers.WwwAuthenticate + "\n" + body, "tenant-a", deployment.DataDir);
+        Assert.DoesNotContain("IDX", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

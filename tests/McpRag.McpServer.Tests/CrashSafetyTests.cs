@@ -23,7 +23,7 @@ namespace McpRag.McpServer.Tests;
 public sealed class CrashSafetyTests : IDisposable
 {
     private const int Seed = 90210;
-    private const int Documents = 150;
+    private const int Documents = 90;
     private const int KillPoints = 3;
     private const string Tenant = "crash-tenant";
     private const string Neighbour = "crash-neighbour";
@@ -209,7 +209,7 @@ public sealed class CrashSafetyTests : IDisposable
             {
                 ["DataDir"] = Path.Combine(_root, "data"),
                 ["Tenants"] = new JsonObject { ["File"] = Path.Combine(_root, "tenants.json") },
-                ["Local"] = new JsonObject { ["BatchDocuments"] = 6, ["Chunking"] = new JsonObject { ["ChunkWords"] = 40, ["OverlapWords"] = 5 } },
+                ["Local"] = new JsonObject { ["BatchDocuments"] = 5, ["Chunking"] = new JsonObject { ["ChunkWords"] = 40, ["OverlapWords"] = 5 } },
             },
         };
         await File.WriteAllTextAsync(ConfigFile, config.ToJsonString());
