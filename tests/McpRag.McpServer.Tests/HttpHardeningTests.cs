@@ -132,6 +132,22 @@ public sealed class HttpHardeningTests(SampleDeployment deployment)
         Assert.Contains("not valid JSON", await AssertJsonRpcErrorAsync(response), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("DELETE")]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    public async Task OtherMethods_WithToken_Get4xxNever5xx(string method)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), deployment.McpEndpoint);
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        request.Headers.Authorization = new("Bearer", Token);
+
+        using var response = await RawMcpHttp.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+    }
+
     [Fact]
     public void Validate_BadOrigin_FailsAtStartUp()
     {
