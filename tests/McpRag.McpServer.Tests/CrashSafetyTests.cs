@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Lucene.Net.Index;
 using Lucene.Net.Store;
@@ -184,9 +183,27 @@ public sealed class CrashSafetyTests : IDisposable
         }
 
         return System.IO.Directory.GetFiles(IndexPath, "segments_*")
-            .Select(f => long.TryParse(Path.GetFileName(f)["segments_".Length..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var g) ? g : 0)
+            .Select(f => Base36(Path.GetFileName(f)["segments_".Length..]))
             .DefaultIfEmpty(0)
             .Max();
+    }
+
+    /// <summary>Lucene writes commit generations in base 36 (<c>segments_a</c> follows <c>segments_9</c>).</summary>
+    private static long Base36(string digits)
+    {
+        long value = 0;
+        foreach (var c in digits)
+        {
+            var digit = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'z' ? c - 'a' + 10 : -1;
+            if (digit < 0)
+            {
+                return 0;
+            }
+
+            value = (value * 36) + digit;
+        }
+
+        return value;
     }
 
     private async Task WriteDeploymentAsync()
