@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
 using McpRag.McpServer.Tests.Infrastructure;
+using Microsoft.IdentityModel.Tokens;
 
 namespace McpRag.McpServer.Tests;
 
@@ -19,6 +21,10 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
         "garbage", "foreign-key", "alg-none", "hmac-with-public-key", "expired", "not-yet-valid", "wrong-issuer",
         "wrong-audience", "no-tenant", "empty-tenant", "array-tenant", "numeric-tenant", "whitespace-tenant",
         "lookalike-tenant", "no-subject", "no-expiry", "oversized",
+        "unknown-kid", "kid-path-traversal", "jku-attacker-key", "x5u-attacker-key", "jwk-embedded-attacker-key", "jku-with-dev-kid",
+        "crit-unknown", "typ-refresh-token", "duplicate-tenant-claim", "duplicate-header-alg", "fullwidth-tenant", "zero-width-tenant",
+        "newline-tenant", "uppercase-tenant", "nbf-beyond-skew", "exp-beyond-skew", "alg-None-capitalized", "empty-signature",
+        "spliced-signature", "tampered-payload", "hmac-with-der-public-key", "audience-list-without-us",
     ];
 
     private string Hostile(string kind)
@@ -43,8 +49,97 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
             "no-subject" => tokens.Create(c => c.Remove("sub")),
             "no-expiry" => tokens.Create(_ => { }, d => d.Expires = null),
             "oversized" => tokens.Create(c => c["padding"] = new string('x', 20_000)),
+            "unknown-kid" => tokens.Raw(tokens.Header(kid: "no-such-key"), tokens.Payload()),
+            "kid-path-traversal" => tokens.Raw(tokens.Header(kid: "../../../../dev/null"), tokens.Payload()),
+            "jku-attacker-key" => tokens.Raw(tokens.Header(",\"jku\":\"http://127.0.0.1:9/jwks.json\"", kid: "attacker"), tokens.Payload(), Attacker),
+            "x5u-attacker-key" => tokens.Raw(tokens.Header(",\"x5u\":\"http://127.0.0.1:9/cert.pem\"", kid: "attacker"), tokens.Payload(), Attacker),
+            "jwk-embedded-attacker-key" => tokens.Raw(tokens.Header(",\"jwk\":" + AttackerJwk, kid: "attacker"), tokens.Payload(), Attacker),
+            "jku-with-dev-kid" => tokens.Raw(tokens.Header(",\"jku\":\"http://127.0.0.1:9/jwks.json\""), tokens.Payload(), Attacker),
+            "crit-unknown" => tokens.Raw(tokens.Header(",\"crit\":[\"urn:example:ext\"],\"urn:example:ext\":true"), tokens.Payload()),
+            "typ-refresh-token" => tokens.Raw(tokens.Header().Replace("\"JWT\"", "\"refresh+jwt\"", StringComparison.Ordinal), tokens.Payload()),
+            "duplicate-tenant-claim" => tokens.Raw(tokens.Header(), tokens.Payload("\"tenant_id\":\"tenant-a\",\"tenant_id\":\"tenant-b\"")),
+            "duplicate-header-alg" => tokens.Raw("{\"alg\":\"none\"," + tokens.Header()[1..], tokens.Payload()),
+            "fullwidth-tenant" => tokens.Create(c => c["tenant_id"] = "ｔｅｎａｎｔ-a"),
+            "zero-width-tenant" => tokens.Create(c => c["tenant_id"] = "tenant-\u200ba"),
+            "newline-tenant" => tokens.Create(c => c["tenant_id"] = "tenant-a\n"),
+            "uppercase-tenant" => tokens.Create(c => c["tenant_id"] = "TENANT-A"),
+            "nbf-beyond-skew" => tokens.Raw(tokens.Header(), tokens.Payload(notBefore: 120)),
+            "exp-beyond-skew" => tokens.Raw(tokens.Header(), tokens.Payload(notBefore: -600, expires: -90)),
+            "alg-None-capitalized" => Base64UrlEncoder.Encode("{\"alg\":\"None\",\"typ\":\"JWT\"}") + "." + Base64UrlEncoder.Encode(tokens.Payload()) + ".",
+            "empty-signature" => Valid()[..(Valid().LastIndexOf('.') + 1)],
+            "spliced-signature" => string.Join('.', tokens.Valid("tenant-b").Split('.')[..2]) + "." + Valid().Split('.')[2],
+            "tampered-payload" => Valid().Split('.')[0] + "." + Base64UrlEncoder.Encode(tokens.Payload("\"tenant_id\":\"tenant-b\"")) + "." + Valid().Split('.')[2],
+            "hmac-with-der-public-key" => tokens.Create(_ => { }, d => d.SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(DevPublicKeyDer), SecurityAlgorithms.HmacSha256)),
+            "audience-list-without-us" => tokens.Create(c => c["aud"] = new[] { "other-api", "another-api" }, d => d.Audience = null),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
+    }
+
+    private static readonly RSA Attacker = RSA.Create(2048);
+
+    private static string AttackerJwk
+    {
+        get
+        {
+            var p = Attacker.ExportParameters(false);
+            return $$"""{"kty":"RSA","kid":"attacker","n":"{{Base64UrlEncoder.Encode(p.Modulus)}}","e":"{{Base64UrlEncoder.Encode(p.Exponent)}}"}""";
+        }
+    }
+
+    private byte[] DevPublicKeyDer => deployment.Tokens.PublicKeyDer();
+
+    private string Valid() => _valid ??= deployment.Tokens.Valid("tenant-a");
+
+    private string? _valid;
+
+    [Fact]
+    public async Task Post_HostileTokenBattery_NoneAccepted()
+    {
+        var kinds = HostileTokens().Select(row => (string)row.Data).ToList();
+        var validator = deployment.Tokens.Validator();
+        var principals = deployment.Tokens.Principals();
+        var acceptedOverHttp = new List<string>();
+        var acceptedByValidator = new List<string>();
+        foreach (var kind in kinds)
+        {
+            var token = Hostile(kind);
+            using var response = await PostAsync(Initialize, token);
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                acceptedOverHttp.Add($"{kind}: {(int)response.StatusCode}");
+            }
+
+            var (user, _) = await validator.ValidateAsync(token);
+            if (user is not null && principals.Create(user).Principal is not null)
+            {
+                acceptedByValidator.Add(kind);
+            }
+        }
+
+        SecurityReport.Write($"tokens: {kinds.Count} hostile tokens tried over HTTP and the stdio validator; accepted over HTTP: {acceptedOverHttp.Count}, by the validator: {acceptedByValidator.Count}");
+        Assert.Empty(acceptedOverHttp);
+        Assert.Empty(acceptedByValidator);
+    }
+
+    [Theory]
+    [InlineData(-30, 0)]
+    [InlineData(-600, -30)]
+    [InlineData(30, 600)]
+    public async Task Post_TimesWithinClockSkew_AreAccepted(long notBefore, long expires)
+    {
+        var token = deployment.Tokens.Raw(deployment.Tokens.Header(), deployment.Tokens.Payload(notBefore: notBefore, expires: expires == 0 ? 600 : expires));
+
+        using var response = await PostAsync(Initialize, token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_RawTokenWithValidShape_IsAccepted()
+    {
+        using var response = await PostAsync(Initialize, deployment.Tokens.Raw(deployment.Tokens.Header(), deployment.Tokens.Payload()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
@@ -55,6 +150,9 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("resource_metadata=", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        ErrorHygiene.AssertClean(response.Headers.WwwAuthenticate + "\n" + body, "tenant-a", deployment.DataDir);
+        Assert.DoesNotContain("IDX", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,6 +222,7 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
 
         Assert.Equal("tenant_not_provisioned", result.ErrorCode());
         Assert.DoesNotContain("tenant-zzz", result.Text(), StringComparison.Ordinal);
+        ErrorHygiene.AssertClean(result.Text(), dataDir: deployment.DataDir);
     }
 
     [Fact]

@@ -98,11 +98,7 @@ public sealed class DistributedThrottlingTests(SampleDeployment deployment)
         {
             await Task.Delay(100, TestContext.Current.CancellationToken);
             count = replicas
-                .Select(AuditDirectory)
-                .Where(Directory.Exists)
-                .SelectMany(d => Directory.GetFiles(d, "audit-*.jsonl"))
-                .SelectMany(File.ReadAllLines)
-                .Select(l => JsonDocument.Parse(l).RootElement)
+                .SelectMany(r => AuditFiles.Read(AuditDirectory(r)))
                 .Count(e => e.TryGetProperty("tenant", out var tenant) && tenant.GetString() == "tenant-d" && e.GetProperty("outcome").GetString() == outcome);
         }
         while (count < expected && DateTime.UtcNow < deadline);

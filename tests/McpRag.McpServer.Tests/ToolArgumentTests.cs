@@ -34,7 +34,7 @@ public sealed class ToolArgumentTests(SampleDeployment deployment)
 
         Assert.Equal("invalid_argument", result.ErrorCode());
         Assert.Contains(mentioned, result.Text(), StringComparison.Ordinal);
-        Assert.DoesNotContain("Exception", result.Text(), StringComparison.Ordinal);
+        ErrorHygiene.AssertClean(result.Text(), "tenant-a", deployment.DataDir);
         Assert.Single(result.Text().Split('\n'));
     }
 

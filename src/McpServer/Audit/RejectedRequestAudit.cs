@@ -31,7 +31,7 @@ public sealed class RejectedRequestAudit(RequestDelegate next, CallRecorder reco
             Transport = "http",
             Tenant = principal?.TenantId,
             Subject = principal?.Subject,
-            Tool = context.Items.TryGetValue(McpRequestGate.ToolItem, out var tool) ? tool as string : null,
+            Tool = McpRequestSummary.Of(context)?.Tool,
             Outcome = outcome,
             Error = $"http_{context.Response.StatusCode}",
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,

@@ -60,6 +60,7 @@ public sealed class TokenValidationSetup
             NameClaimType = "sub",
             // The only keys are the ones configured here: never try every key on a token without a kid.
             TryAllIssuerSigningKeys = false,
+            TypeValidator = TokenShapeRules.Validate,
         };
     }
 

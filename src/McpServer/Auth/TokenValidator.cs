@@ -56,6 +56,7 @@ public sealed class TokenValidator(TokenValidationSetup setup)
         SecurityTokenInvalidAlgorithmException => "token signature algorithm is not allowed",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "token signature is not valid",
         SecurityTokenNoExpirationException => "token has no expiry",
+        SecurityTokenInvalidTypeException => "token header or type is not accepted",
         _ => "token is not valid",
     };
 }

@@ -83,12 +83,15 @@ public static class HttpServerHost
         builder.Services.AddAuthorization();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        builder.Services.AddHttpSecurity();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseMiddleware<RejectedRequestAudit>();
+        app.UseMiddleware<OriginValidationMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestLimitsMiddleware>();
         app.UseMiddleware<McpRequestGate>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using McpRag.McpServer.Auth;
 using McpRag.Retrieval.Tenancy;
 using McpRag.Retrieval.Throttling;
@@ -15,12 +14,6 @@ namespace McpRag.McpServer.Hosting;
 /// </summary>
 public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ITenantDirectory directory, ITenantThrottle throttle)
 {
-    /// <summary>Item under which the parsed tool name is left for the audit middleware.</summary>
-    public const string ToolItem = "mcprag.tool";
-
-    /// <summary>Only bodies up to this size are inspected; larger ones are left to the transport's own limits.</summary>
-    private const int MaxInspectedBody = 1024 * 1024;
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true
@@ -30,8 +23,9 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
             return;
         }
 
-        var (method, tool) = context.Request.ContentLength is null or <= MaxInspectedBody ? await ReadAsync(context.Request) : (null, null);
-        context.Items[ToolItem] = tool;
+        // Fails closed: without the summary the scope check below could not run.
+        var (method, tool) = McpRequestSummary.Of(context)
+            ?? throw new InvalidOperationException($"{nameof(RequestLimitsMiddleware)} must run before {nameof(McpRequestGate)}");
         if (method == "tools/call" && tool is not null)
         {
             var scope = ToolScopes.For(tool);
@@ -66,33 +60,4 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
     /// <summary>Session set-up (<c>initialize</c>, <c>server/discover</c>), <c>ping</c> and notifications are free; every other request uses the quota.</summary>
     private static bool IsCounted(string method) =>
         method is not ("initialize" or "server/discover" or "ping") && !method.StartsWith("notifications/", StringComparison.Ordinal);
-
-    /// <summary>The JSON-RPC method and, for <c>tools/call</c>, the tool name; the body is left readable for the MCP handler.</summary>
-    private static async Task<(string? Method, string? Tool)> ReadAsync(HttpRequest request)
-    {
-        request.EnableBuffering();
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 64 }, request.HttpContext.RequestAborted);
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String)
-            {
-                return (null, null);
-            }
-
-            var tool = root.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-                && parameters.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-                ? name.GetString()
-                : null;
-            return (method.GetString(), tool);
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
-    }
 }

@@ -12,6 +12,6 @@ public static partial class TenantId
 
     public static bool IsValid(string? value) => value is not null && Pattern().IsMatch(value);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

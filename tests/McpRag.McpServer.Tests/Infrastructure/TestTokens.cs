@@ -69,4 +69,36 @@ public sealed class TestTokens(IServiceProvider services)
         var secret = Encoding.UTF8.GetBytes(_devKey.PrivateKey.Rsa.ExportSubjectPublicKeyInfoPem());
         return Create(c => c["tenant_id"] = tenant, d => d.SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(secret), SecurityAlgorithms.HmacSha256));
     }
+
+    public string DevKeyId => _devKey.PrivateKey.KeyId;
+
+    /// <summary>The dev key's public half as DER SubjectPublicKeyInfo, for key-confusion attempts.</summary>
+    public byte[] PublicKeyDer() => _devKey.PrivateKey.Rsa.ExportSubjectPublicKeyInfo();
+
+    /// <summary>The stdio transport's validator with the deployment's rules (dev key trusted), built outside any host.</summary>
+    public TokenValidator Validator() => new(new TokenValidationSetup(Options.Create(_auth), _devKey));
+
+    public TenantPrincipalFactory Principals() => new(Options.Create(_auth));
+
+    /// <summary>
+    /// A token assembled from raw header and payload JSON (so it can say what no token library would write: duplicate
+    /// members, <c>crit</c>, key-location headers), signed RS256 with <paramref name="key"/> or the dev key.
+    /// </summary>
+    public string Raw(string headerJson, string payloadJson, RSA? key = null)
+    {
+        var signingInput = Base64UrlEncoder.Encode(headerJson) + "." + Base64UrlEncoder.Encode(payloadJson);
+        var signature = (key ?? _devKey.PrivateKey.Rsa).SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return signingInput + "." + Base64UrlEncoder.Encode(signature);
+    }
+
+    /// <summary>The header of a dev-key token, with <paramref name="extra"/> members (raw JSON, leading comma included).</summary>
+    public string Header(string extra = "", string? kid = null) =>
+        "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + (kid ?? DevKeyId) + "\"" + extra + "}";
+
+    /// <summary>Valid claims for a read token, with the tenant member(s) given as raw JSON and times in seconds from now.</summary>
+    public string Payload(string tenantMembers = "\"tenant_id\":\"tenant-a\"", long notBefore = -10, long expires = 600)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return $$"""{"iss":"{{DevSigningKey.Issuer}}","aud":"{{_auth.Audience}}","sub":"tester","scope":"rag:read",{{tenantMembers}},"iat":{{now + notBefore}},"nbf":{{now + notBefore}},"exp":{{now + expires}}""" + "}";
+    }
 }

@@ -34,6 +34,17 @@ public sealed class OpenSearchRouteTests : IDisposable
     }
 
     [Fact]
+    public void SecurityConfig_TwoTenantsOnOneRole_IsRefused()
+    {
+        var a = OpenSearchRoute.Parse(_host.Route("a-b", """{"backend": "opensearch", "isolation": "document", "endpoint": "https://search.example"}""")).Route!;
+        var b = OpenSearchRoute.Parse(_host.Route("a_b", """{"backend": "opensearch", "isolation": "document", "endpoint": "https://search.example"}""")).Route!;
+
+        var error = Assert.Throws<FormatException>(() => OpenSearchSecurityConfig.For([a, b], "mcprag", "-----BEGIN PUBLIC KEY-----"));
+
+        Assert.Contains("map to the same OpenSearch role 'mcprag_a_b'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_MinimalDocumentRoute_AppliesDefaults()
     {
         var route = _host.Route("tenant-c", """{"backend": "opensearch", "isolation": "document", "endpoint": "https://search.example:9200"}""");

@@ -116,7 +116,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
     }
 
     [Fact]
-    public async Task SearchAsync_IndexIsolation_SearchesTheTenantsOwnIndexWithoutTenantTerm()
+    public async Task SearchAsync_IndexIsolation_SearchesTheTenantsOwnIndexStillScopedToTheTenant()
     {
         _fake.IndexExists("mcprag-tenant-b", 384);
         _fake.Stub("POST", "/mcprag-tenant-b/_search", 200, FakeOpenSearch.SearchResult());
@@ -126,11 +126,11 @@ public sealed class OpenSearchSearchWireTests : IDisposable
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/mcprag-tenant-b/_search")));
         Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
-        Assert.Equal("[]", body["query"]!["bool"]!["filter"]!.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-b"}}]"""), body["query"]!["bool"]!["filter"]));
     }
 
     [Fact]
-    public async Task SearchAsync_DomainIsolationSemantic_SendsKnnWithoutFilterToTheTenantsDomain()
+    public async Task SearchAsync_DomainIsolationSemantic_SendsKnnScopedToTheTenantToTheTenantsDomain()
     {
         _fake.IndexExists("kb", 384);
         _fake.Stub("POST", "/kb/_search", 200, FakeOpenSearch.SearchResult());
@@ -140,7 +140,22 @@ public sealed class OpenSearchSearchWireTests : IDisposable
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/kb/_search")));
         Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
-        Assert.Null(body["query"]!["knn"]!["embedding"]!["filter"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-a"}}]}}"""), body["query"]!["knn"]!["embedding"]!["filter"]));
+    }
+
+    [Fact]
+    public async Task SearchAsync_IndexRouteThatPointsAtASharedIndex_ReturnsOnlyTheCallersDocuments()
+    {
+        // A misconfigured route (index isolation, but naming an index other tenants share) must still not leak.
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            FakeOpenSearch.Hit(SharedIndex, "tenant-d", "refund-policy", 3.0, "Refund policy", "vouchers"),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-b", "booking", 2.0, "Booking", "clinic")));
+        var route = _host.Route("tenant-b", $$"""{"backend": "opensearch", "isolation": "index", "endpoint": "{{_fake.Url}}", "index": "{{SharedIndex}}"}""");
+
+        var page = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-b"), OpenSearchTestHost.Query("refund", SearchMode.Keyword), CancellationToken.None);
+
+        Assert.Equal(["booking"], page.Hits.Select(h => h.Id));
     }
 
     [Fact]

@@ -7,6 +7,6 @@ public static partial class IndexName
 {
     public static bool IsValid(string? name) => name is not null && Pattern().IsMatch(name);
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

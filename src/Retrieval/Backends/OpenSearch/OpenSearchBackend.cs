@@ -375,7 +375,7 @@ public sealed class OpenSearchBackend(
 
     /// <summary>A second check behind the query filter: a shared-index hit must carry the caller's tenant.</summary>
     private static bool BelongsTo(OpenSearchRoute os, OpenSearchHit hit, string tenantId) =>
-        !os.FiltersOnTenant || ReadString(hit.Source, os.TenantField) == tenantId;
+        ReadString(hit.Source, os.TenantField) == tenantId;
 
     private static SearchHit ToHit(OpenSearchRoute os, OpenSearchHit hit)
     {

@@ -4,22 +4,19 @@ using McpRag.Retrieval.Search;
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
 /// <summary>
-/// Builds every OpenSearch request body. The tenant clause is added here and nowhere else: under document isolation
-/// every query, k-NN filter, fetch and hash lookup carries <c>term {tenantField: tenant}</c>, whatever the caller's filters.
+/// Builds every OpenSearch request body. The tenant clause is added here and nowhere else: every query, k-NN filter,
+/// fetch and hash lookup carries <c>term {tenantField: tenant}</c> in every isolation mode, whatever the caller's
+/// filters, so a route that points at the wrong (shared) index still cannot return another tenant's documents.
 /// </summary>
 public static class OpenSearchQueries
 {
     public const string HighlightTag = "**";
     public const int SnippetLength = 240;
 
-    /// <summary>The filter clauses every query runs inside: the tenant (shared index) and each attribute filter (any of its values).</summary>
+    /// <summary>The filter clauses every query runs inside: the tenant and each attribute filter (any of its values).</summary>
     public static JsonArray Scope(OpenSearchRoute route, string tenantId, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)
     {
-        var scope = new JsonArray();
-        if (route.FiltersOnTenant)
-        {
-            scope.Add(Term(route.TenantField, tenantId));
-        }
+        var scope = new JsonArray { Term(route.TenantField, tenantId) };
 
         foreach (var (name, values) in filters.OrderBy(f => f.Key, StringComparer.Ordinal))
         {

@@ -51,7 +51,10 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
 
     public string? PasswordVariable { get; init; }
 
-    /// <summary>Whether every query and read must carry the tenant filter (shared index).</summary>
+    /// <summary>
+    /// Whether tenants share the index, so the FGAC role must also carry document-level security. (The server's own
+    /// tenant filter is added to every query in every mode.)
+    /// </summary>
     public bool FiltersOnTenant => Isolation == TenantIsolation.Document;
 
     /// <summary>Reads and validates a route; returns the settings or a one-line reason.</summary>

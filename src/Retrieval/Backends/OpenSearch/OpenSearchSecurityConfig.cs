@@ -34,8 +34,16 @@ public sealed class OpenSearchSecurityConfig
     {
         var roles = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
         var mappings = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var route in routes.OrderBy(r => r.TenantId, StringComparer.Ordinal))
         {
+            // One role per tenant: a second tenant on the same role would silently replace the first one's DLS and mapping.
+            if (owners.TryGetValue(route.Role, out var owner) && owner != route.TenantId)
+            {
+                throw new FormatException($"tenants '{owner}' and '{route.TenantId}' map to the same OpenSearch role '{route.Role}'; give one of them its own \"role\"");
+            }
+
+            owners[route.Role] = route.TenantId;
             var permission = new JsonObject { ["index_patterns"] = new JsonArray(route.Index) };
             if (route.FiltersOnTenant)
             {

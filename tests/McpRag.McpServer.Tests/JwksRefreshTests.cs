@@ -1,0 +1,148 @@
+using System.Net;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using McpRag.McpServer.Hosting;
+using McpRag.McpServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace McpRag.McpServer.Tests;
+
+/// <summary>
+/// Keys from an OpenID Connect issuer (a loopback fake serving discovery and JWKS, counting fetches): a rotated key
+/// is picked up by one refresh when a token names it (by the next request at the latest), and a flood of tokens naming unknown key ids triggers no more
+/// than that one rate-limited refresh, not one fetch per request.
+/// </summary>
+public sealed class JwksRefreshTests : IAsyncDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "mcprag-tests", "jwks-" + Guid.NewGuid().ToString("n"));
+    private readonly RsaSecurityKey _first = new(RSA.Create(2048)) { KeyId = "key-1" };
+    private readonly RsaSecurityKey _rotated = new(RSA.Create(2048)) { KeyId = "key-2" };
+    private readonly List<RsaSecurityKey> _published = [];
+    private WebApplication? _issuer;
+    private WebApplication? _server;
+    private int _jwksFetches;
+
+    [Fact]
+    public async Task Post_RotatedKeyThenUnknownKids_OneRefreshPicksUpRotationAndFloodCausesNoMore()
+    {
+        _published.Add(_first);
+        var endpoint = await StartAsync();
+
+        using (var ok = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, Token(_first)))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        var fetchesBeforeRotation = Volatile.Read(ref _jwksFetches);
+        _published.Add(_rotated);
+        // The unknown kid starts a refresh; the request that triggered it may still be judged on the old keys
+        // (the refresh completes in the background), so the rotated key is accepted by the next request at the latest.
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 2 && statuses.LastOrDefault() != HttpStatusCode.OK; attempt++)
+        {
+            using var rotated = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, Token(_rotated));
+            statuses.Add(rotated.StatusCode);
+            if (rotated.StatusCode != HttpStatusCode.OK)
+            {
+                await WaitForFetchesAsync(fetchesBeforeRotation + 1);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, statuses[^1]);
+
+        var fetchesAfterRotation = Volatile.Read(ref _jwksFetches);
+        const int Flood = 25;
+        for (var i = 0; i < Flood; i++)
+        {
+            var stranger = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "unknown-" + i };
+            using var response = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, Token(stranger));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        var fetchesAfterFlood = Volatile.Read(ref _jwksFetches);
+        SecurityReport.Write($"tokens: JWKS fetched {fetchesBeforeRotation} time(s) at start, {fetchesAfterRotation - fetchesBeforeRotation} for the rotated key, {fetchesAfterFlood - fetchesAfterRotation} for {Flood} unknown-kid tokens");
+        Assert.Equal(1, fetchesBeforeRotation);
+        Assert.Equal(1, fetchesAfterRotation - fetchesBeforeRotation);
+        Assert.Equal(0, fetchesAfterFlood - fetchesAfterRotation);
+    }
+
+    private async Task WaitForFetchesAsync(int count)
+    {
+        for (var i = 0; i < 100 && Volatile.Read(ref _jwksFetches) < count; i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private string Token(RsaSecurityKey key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = IssuerUrl,
+        Audience = "mcprag",
+        Expires = DateTime.UtcNow.AddMinutes(10),
+        Subject = new ClaimsIdentity([new Claim("sub", "jwks-tester"), new Claim("tenant_id", "tenant-a"), new Claim("scope", "rag:read")]),
+        SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+    });
+
+    private string IssuerUrl => _issuer!.Urls.First().TrimEnd('/');
+
+    private async Task<Uri> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _issuer = builder.Build();
+        _issuer.MapGet("/.well-known/openid-configuration", () => Results.Json(new JsonObject { ["issuer"] = IssuerUrl, ["jwks_uri"] = IssuerUrl + "/jwks" }));
+        _issuer.MapGet("/jwks", () =>
+        {
+            Interlocked.Increment(ref _jwksFetches);
+            var keys = new JsonArray(_published.Select(k =>
+            {
+                var p = k.Rsa.ExportParameters(false);
+                return (JsonNode)new JsonObject { ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = k.KeyId, ["n"] = Base64UrlEncoder.Encode(p.Modulus), ["e"] = Base64UrlEncoder.Encode(p.Exponent) };
+            }).ToArray());
+            return Results.Json(new JsonObject { ["keys"] = keys });
+        });
+        await _issuer.StartAsync(TestContext.Current.CancellationToken);
+
+        Directory.CreateDirectory(_root);
+        var config = Path.Combine(_root, "mcprag.json");
+        await File.WriteAllTextAsync(config, new JsonObject
+        {
+            ["McpRag"] = new JsonObject
+            {
+                ["DataDir"] = _root,
+                ["Tenants"] = new JsonObject { ["File"] = Path.Combine(RepositoryPaths.Samples, "tenants.json") },
+                ["Auth"] = new JsonObject { ["Authority"] = IssuerUrl, ["RequireHttpsMetadata"] = false },
+            },
+        }.ToJsonString(), TestContext.Current.CancellationToken);
+        _server = HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", config, Dev: false));
+        await _server.StartAsync(TestContext.Current.CancellationToken);
+        return new Uri(new Uri(_server.Urls.First()), HttpServerHost.McpPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_issuer is not null)
+        {
+            await _issuer.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort; the OS cleans the temp folder.
+        }
+    }
+}
