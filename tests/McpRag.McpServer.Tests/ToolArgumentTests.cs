@@ -50,6 +50,16 @@ public sealed class ToolArgumentTests(SampleDeployment deployment)
     }
 
     [Fact]
+    public async Task CallTool_UnknownToolName_IsAProtocolErrorNotAToolCall()
+    {
+        await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-a"));
+
+        var error = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() => client.CallAsync("drop_all_tenants", new()));
+
+        Assert.Equal(ModelContextProtocol.McpErrorCode.InvalidParams, error.ErrorCode);
+    }
+
+    [Fact]
     public async Task Fetch_EmptyId_ReturnsInvalidArgument()
     {
         await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-a"));

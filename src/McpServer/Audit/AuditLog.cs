@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Audit;
 
 /// <summary>
 /// Records audit events in the logging pipeline (category <c>McpRag.Audit</c>, JSON with the json console format)
-/// and in daily JSON-lines files. Writing never blocks or fails a tool call: file events go through a bounded
+/// and in daily JSON-lines files (one per process). Writing never blocks or fails a tool call: file events go through a bounded
 /// queue drained by a background writer, and events that do not fit are counted (<see cref="Dropped"/>) and
 /// reported, not silently lost.
 /// </summary>
@@ -95,7 +95,9 @@ public sealed class AuditLog : BackgroundService
         {
             while (_queue.Reader.TryRead(out var audit))
             {
-                var file = Path.Combine(_directory!, $"audit-{audit.Time.UtcDateTime:yyyy-MM-dd}.jsonl");
+                // One file per process and day: several servers may share a data directory (one stdio server per client),
+                // and appends from different processes must never interleave or overwrite each other.
+                var file = Path.Combine(_directory!, $"audit-{audit.Time.UtcDateTime:yyyy-MM-dd}-{Environment.ProcessId}.jsonl");
                 if (file != path)
                 {
                     if (writer is not null)
@@ -110,9 +112,17 @@ public sealed class AuditLog : BackgroundService
                 await writer!.WriteLineAsync(JsonSerializer.Serialize(audit, Json));
             }
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError("Audit file could not be written: {Reason}", ex.Message);
+            // The events still queued are lost with this drain: count them, keep the writer alive for the next ones.
+            var lost = 1;
+            while (_queue.Reader.TryRead(out _))
+            {
+                lost++;
+            }
+
+            Interlocked.Add(ref _dropped, lost);
+            _logger.LogError("Audit file could not be written ({Reason}); {Lost} events lost", ex.GetType().Name, lost);
         }
         finally
         {

@@ -11,7 +11,7 @@ public sealed class AuditOptions
     /// <summary>Base64 key (≥ 32 bytes) for query hashes; without it each process uses its own, so hashes correlate only within one process.</summary>
     public string? QueryHashKey { get; set; }
 
-    /// <summary>Folder of the daily JSON-lines files (<c>audit-YYYY-MM-DD.jsonl</c>); relative to the data directory. Empty turns the file sink off.</summary>
+    /// <summary>Folder of the daily JSON-lines files (<c>audit-YYYY-MM-DD-PID.jsonl</c>); relative to the data directory. Empty turns the file sink off.</summary>
     public string Directory { get; set; } = "audit";
 
     /// <summary>Events buffered for the file writer; beyond this, events are counted as dropped rather than blocking calls.</summary>

@@ -13,6 +13,9 @@ public static class AuditOutcome
     public const string NotFound = "not_found";
     public const string BackendError = "backend_error";
 
+    /// <summary>The caller went away (or the server stopped) before the call finished.</summary>
+    public const string Cancelled = "cancelled";
+
     public static string Of(RetrievalErrorCode code) => code switch
     {
         RetrievalErrorCode.InvalidArgument => InvalidArgument,

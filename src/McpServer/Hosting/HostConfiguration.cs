@@ -29,13 +29,11 @@ public static class HostConfiguration
         }
 
         builder.Configuration.AddEnvironmentVariables();
-        if (dev)
+        // Last, so no file or environment variable can switch on trust in the development key: only --dev does.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [$"{AuthOptions.Section}:{nameof(AuthOptions.TrustDevelopmentKey)}"] = "true",
-            });
-        }
+            [$"{AuthOptions.Section}:{nameof(AuthOptions.TrustDevelopmentKey)}"] = dev ? "true" : "false",
+        });
 
         builder.Logging.ClearProviders();
         switch (builder.Configuration[LogFormatKey] ?? "text")

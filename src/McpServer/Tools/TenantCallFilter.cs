@@ -34,6 +34,13 @@ public sealed class TenantCallFilter(
         McpRequestHandler<CallToolRequestParams, CallToolResult> next,
         CancellationToken cancellationToken)
     {
+        if (context.MatchedPrimitive is null)
+        {
+            // Not one of our tools: the SDK answers with a JSON-RPC "unknown tool" error. Caller-chosen names never
+            // reach the audit trail, metrics or quotas.
+            return await next(context, cancellationToken);
+        }
+
         var tool = context.Params?.Name ?? string.Empty;
         var started = Stopwatch.GetTimestamp();
         using var span = McpRagTelemetry.Source.StartActivity($"tools/call {tool}", ActivityKind.Internal);
@@ -96,12 +103,17 @@ public sealed class TenantCallFilter(
         {
             failure = ex;
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or FormatException or InvalidCastException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or FormatException or InvalidCastException && !ToolCall.HasStarted(context))
         {
             // Argument binding failed before the tool ran: the arguments do not match the input schema.
             failure = RetrievalException.Invalid("arguments do not match the tool's input schema");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            recorder.Record(audit with { Outcome = AuditOutcome.Cancelled, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds });
+            throw;
+        }
+        catch (Exception ex)
         {
             logger.LogError(ex, "Tool {Tool} failed for tenant {Tenant}", tool, audit.Tenant);
             failure = new RetrievalException(RetrievalErrorCode.BackendError, "the request could not be completed");
@@ -126,7 +138,9 @@ public sealed class TenantCallFilter(
         var completed = audit with { LatencyMs = elapsed.TotalMilliseconds };
         if (audit.Tool == "search")
         {
-            completed = recorder.WithQuery(completed with { Mode = Argument("mode") ?? "hybrid" }, Argument("query"));
+            // Only a valid mode is recorded: the raw argument is caller-chosen text.
+            var mode = Argument("mode") ?? "hybrid";
+            completed = recorder.WithQuery(completed with { Mode = mode is "hybrid" or "keyword" or "semantic" ? mode : null }, Argument("query"));
         }
 
         if (failure is not null)

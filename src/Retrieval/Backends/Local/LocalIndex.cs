@@ -87,6 +87,10 @@ internal sealed class LocalIndex : IDisposable
             try
             {
                 CheckModel(ReadCommittedModel());
+
+                // Reads inside the write (content hashes, existence checks) must see every commit made before the lock
+                // was taken, including another process's, or an update could be skipped as "unchanged".
+                Refresh(force: true);
                 await write(writer);
                 Commit(writer);
             }
@@ -99,13 +103,13 @@ internal sealed class LocalIndex : IDisposable
             {
                 writer.Dispose();
             }
+
+            Refresh(force: true);
         }
         finally
         {
             _writeGate.Release();
         }
-
-        Refresh(force: true);
     }
 
     /// <summary>Commits what has been written so far with the model recorded, so each ingest batch is durable.</summary>
