@@ -58,7 +58,7 @@ public static class ToolArguments
         {
             if (SearchLimits.ReservedAttributes.Contains(name) || name.Length is 0 or > 64 || name.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
             {
-                throw RetrievalException.Invalid($"filter '{Shorten(name)}' is not a filterable attribute");
+                throw RetrievalException.Invalid($"filter '{ErrorText.Shorten(name)}' is not a filterable attribute");
             }
 
             string[] values = value.ValueKind switch
@@ -67,11 +67,11 @@ public static class ToolArguments
                 JsonValueKind.Array when value.GetArrayLength() is > 0 and <= SearchLimits.MaxFilterValues
                     && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String) =>
                     value.EnumerateArray().Select(v => v.GetString()!).ToArray(),
-                _ => throw RetrievalException.Invalid($"filter '{Shorten(name)}' must be a string or an array of 1-{SearchLimits.MaxFilterValues} strings"),
+                _ => throw RetrievalException.Invalid($"filter '{ErrorText.Shorten(name)}' must be a string or an array of 1-{SearchLimits.MaxFilterValues} strings"),
             };
             if (values.Any(v => v.Length > SearchLimits.MaxFilterValueLength))
             {
-                throw RetrievalException.Invalid($"filter '{Shorten(name)}' has a value longer than {SearchLimits.MaxFilterValueLength} characters");
+                throw RetrievalException.Invalid($"filter '{ErrorText.Shorten(name)}' has a value longer than {SearchLimits.MaxFilterValueLength} characters");
             }
 
             result[name] = values;
@@ -80,5 +80,4 @@ public static class ToolArguments
         return result;
     }
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

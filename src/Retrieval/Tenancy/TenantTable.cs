@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpRag.Retrieval.Search;
 
 namespace McpRag.Retrieval.Tenancy;
 
@@ -38,7 +39,7 @@ public static class TenantTable
             {
                 if (!TenantId.IsValid(tenant.Name))
                 {
-                    throw new FormatException($"tenant id '{Truncate(tenant.Name)}' is invalid: use 1-64 of a-z, 0-9, '-' and '_'");
+                    throw new FormatException($"tenant id '{ErrorText.Shorten(tenant.Name)}' is invalid: use 1-64 of a-z, 0-9, '-' and '_'");
                 }
 
                 if (tenant.Value.ValueKind != JsonValueKind.Object)
@@ -65,7 +66,7 @@ public static class TenantTable
         var isolationText = GetString(settings, "isolation", tenantId) ?? "index";
         if (!Enum.TryParse<TenantIsolation>(isolationText, ignoreCase: true, out var isolation) || int.TryParse(isolationText, out _))
         {
-            throw new FormatException($"tenant '{tenantId}': isolation '{Truncate(isolationText)}' is not one of domain, index, document");
+            throw new FormatException($"tenant '{tenantId}': isolation '{ErrorText.Shorten(isolationText)}' is not one of domain, index, document");
         }
 
         var quota = settings.TryGetProperty("quota", out var q) ? q.Clone() : default;
@@ -124,5 +125,4 @@ public static class TenantTable
         return JsonSerializer.SerializeToElement(merged);
     }
 
-    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

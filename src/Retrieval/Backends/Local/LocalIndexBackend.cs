@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -116,7 +114,7 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
             foreach (var batch in documents.Chunk(Math.Max(1, _options.BatchDocuments)))
             {
                 var changed = batch
-                    .Select(d => (Document: d, Hash: ContentHash(d)))
+                    .Select(d => (Document: d, Hash: d.ContentHash()))
                     .Where(d => index.Search(s => StoredHash(s, principal.TenantId, d.Document.Id), null) != d.Hash)
                     .ToList();
                 var chunked = changed.Select(d => (d.Document, d.Hash, Chunks: Split(d.Document))).ToList();
@@ -336,18 +334,6 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         }
 
         return doc;
-    }
-
-    private static string ContentHash(RetrievalDocument document)
-    {
-        var canonical = new StringBuilder()
-            .Append(document.Title).Append('\0').Append(document.Url).Append('\0').Append(document.Text).Append('\0');
-        foreach (var (name, values) in document.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-        {
-            canonical.Append(name).Append('=').AppendJoin('\u001f', values).Append('\0');
-        }
-
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
     }
 
     private static int ParsePosition(string? position) =>

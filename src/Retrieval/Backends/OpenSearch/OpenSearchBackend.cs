@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpRag.Retrieval.Backends.Local;
@@ -423,17 +421,7 @@ public sealed class OpenSearchBackend(
     private static string EmbeddingText(RetrievalDocument document) => document.Title + "\n\n" + document.Text;
 
     /// <summary>Content and model together: a document re-ingested unchanged is skipped, one whose model changed is re-embedded.</summary>
-    internal static string ContentHash(OpenSearchRoute os, RetrievalDocument document)
-    {
-        var canonical = new StringBuilder()
-            .Append(os.EmbeddingModel).Append('\0').Append(document.Title).Append('\0').Append(document.Url).Append('\0').Append(document.Text).Append('\0');
-        foreach (var (name, values) in document.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-        {
-            canonical.Append(name).Append('=').AppendJoin('\u001f', values).Append('\0');
-        }
-
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
-    }
+    internal static string ContentHash(OpenSearchRoute os, RetrievalDocument document) => document.ContentHash(os.EmbeddingModel);
 
     private static string DocumentIdOf(string key) => key[(key.IndexOf(':') + 1)..];
 

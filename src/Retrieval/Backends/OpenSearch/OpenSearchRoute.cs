@@ -1,6 +1,7 @@
 using System.Text.Json;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Tenancy;
+using McpRag.Retrieval.Search;
 
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
@@ -83,7 +84,7 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
         var index = OpenSearchIndexNames.For(route);
         if (!OpenSearchIndexNames.IsValid(index))
         {
-            throw new FormatException($"index '{Truncate(index)}' is invalid: use 1-{OpenSearchIndexNames.MaxLength} of a-z, 0-9, '-', '_' and '.', starting with a letter or digit");
+            throw new FormatException($"index '{ErrorText.Shorten(index)}' is invalid: use 1-{OpenSearchIndexNames.MaxLength} of a-z, 0-9, '-', '_' and '.', starting with a letter or digit");
         }
 
         var auth = String(settings, "auth") switch
@@ -92,7 +93,7 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
             "sigv4" => OpenSearchAuthMode.SigV4,
             "basic" => OpenSearchAuthMode.Basic,
             "jwt-passthrough" => OpenSearchAuthMode.JwtPassthrough,
-            var other => throw new FormatException($"auth '{Truncate(other)}' is not one of jwt-exchange, sigv4, basic, jwt-passthrough"),
+            var other => throw new FormatException($"auth '{ErrorText.Shorten(other)}' is not one of jwt-exchange, sigv4, basic, jwt-passthrough"),
         };
         var model = String(settings, "embeddingModel") ?? MiniLmEmbeddingGenerator.ModelId;
         var dimensions = Int(settings, "dimensions") ?? (model == MiniLmEmbeddingGenerator.ModelId ? MiniLmEmbeddingGenerator.Dimensions : BedrockTitanEmbeddingGenerator.DefaultDimensions);
@@ -108,7 +109,7 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
 
         if (model != MiniLmEmbeddingGenerator.ModelId && model != BedrockTitanEmbeddingGenerator.ModelId)
         {
-            throw new FormatException($"embeddingModel '{Truncate(model)}' is not one of {MiniLmEmbeddingGenerator.ModelId}, {BedrockTitanEmbeddingGenerator.ModelId}");
+            throw new FormatException($"embeddingModel '{ErrorText.Shorten(model)}' is not one of {MiniLmEmbeddingGenerator.ModelId}, {BedrockTitanEmbeddingGenerator.ModelId}");
         }
 
         var engine = String(settings, "engine") ?? "lucene";
@@ -185,5 +186,4 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
             : throw new FormatException($"\"{name}\" must be 1-64 of A-Z, a-z, 0-9, '_' and '-', not starting with '_'");
     }
 
-    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

@@ -25,7 +25,7 @@ public static class QIndexFilters
         {
             if (!QIndexRoute.AttributeNamePattern().IsMatch(name))
             {
-                throw RetrievalException.Invalid($"filter '{Shorten(name)}' is not a filterable attribute");
+                throw RetrievalException.Invalid($"filter '{ErrorText.Shorten(name)}' is not a filterable attribute");
             }
 
             var type = route.AttributeTypes.GetValueOrDefault(name, QIndexAttributeType.String);
@@ -52,12 +52,11 @@ public static class QIndexFilters
     {
         QIndexAttributeType.Long => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             ? new JsonObject { ["longValue"] = number }
-            : throw RetrievalException.Invalid($"filter '{Shorten(name)}' needs whole numbers"),
+            : throw RetrievalException.Invalid($"filter '{ErrorText.Shorten(name)}' needs whole numbers"),
         QIndexAttributeType.Date => DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
             ? new JsonObject { ["dateValue"] = date.ToUnixTimeSeconds() }
-            : throw RetrievalException.Invalid($"filter '{Shorten(name)}' needs dates such as 2025-01-31 or 2025-01-31T12:00:00Z"),
+            : throw RetrievalException.Invalid($"filter '{ErrorText.Shorten(name)}' needs dates such as 2025-01-31 or 2025-01-31T12:00:00Z"),
         _ => new JsonObject { ["stringValue"] = value },
     };
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using McpRag.Retrieval.Tenancy;
+using McpRag.Retrieval.Search;
 
 namespace McpRag.Retrieval.Backends.QIndex;
 
@@ -114,7 +115,7 @@ public sealed partial record QIndexRoute(
         {
             if (!FilterOperators.Contains(property.Name))
             {
-                throw new FormatException($"\"attributeFilter\" has an unknown operator '{Shorten(property.Name)}'");
+                throw new FormatException($"\"attributeFilter\" has an unknown operator '{ErrorText.Shorten(property.Name)}'");
             }
 
             switch (property.Name)
@@ -179,7 +180,6 @@ public sealed partial record QIndexRoute(
         return types;
     }
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
     /// <summary>Q Business document attribute names (<c>DocumentAttributeKey</c>).</summary>
     [GeneratedRegex("^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,199}$", RegexOptions.CultureInvariant)]
