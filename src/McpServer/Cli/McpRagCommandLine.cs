@@ -2,6 +2,7 @@ using System.CommandLine;
 using McpRag.McpServer.Auth;
 using McpRag.McpServer.Hosting;
 using McpRag.Retrieval.Embeddings;
+using Microsoft.Extensions.AI;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Options;
@@ -116,7 +117,7 @@ public static class McpRagCommandLine
         }
 
         _ = host.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-        host.Services.GetRequiredService<MiniLmEmbeddingGenerator>().Warm();
+        (host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>() as OnnxSentenceEmbeddingGenerator)?.Warm();
         _ = host.Services.GetRequiredService<ITenantDirectory>();
         if (http)
         {

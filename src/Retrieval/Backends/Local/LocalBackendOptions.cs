@@ -9,6 +9,15 @@ public sealed class LocalBackendOptions
 
     public ChunkingOptions Chunking { get; set; } = new();
 
+    /// <summary>Embedding model: <c>minilm</c> (default) or <c>arctic-xs</c>. An index records its model and refuses another.</summary>
+    public string Model { get; set; } = Embeddings.EmbeddingModels.MiniLm;
+
+    /// <summary>How hybrid search merges keyword and semantic rankings.</summary>
+    public FusionMethod Fusion { get; set; } = FusionMethod.Rrf;
+
+    /// <summary>Weight of the semantic scores in <see cref="FusionMethod.Linear"/> fusion (0 = keyword only, 1 = semantic only).</summary>
+    public double SemanticWeight { get; set; } = 0.5;
+
     /// <summary>Reciprocal-rank-fusion constant: larger values flatten the difference between top ranks.</summary>
     public int RrfK { get; set; } = 60;
 

@@ -149,8 +149,9 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
 
     private static string EmbeddingText(string title, string chunk) => title + "\n\n" + chunk;
 
+    /// <summary>Embeds a search query, marked as one so that asymmetric models add their query instruction.</summary>
     private async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
-        (await EmbedManyAsync([text], cancellationToken))[0];
+        (await _embeddings.GenerateAsync([text], EmbeddingPurpose.Query(), cancellationToken))[0].Vector.ToArray();
 
     /// <summary>Embeds in batches of similar length: the model pads a batch to its longest text, so mixing lengths wastes work.</summary>
     private async Task<float[][]> EmbedManyAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
@@ -235,7 +236,10 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
             bestChunk.TryAdd(r.DocId, r.Chunk);
         }
 
-        return ReciprocalRankFusion.Fuse(_options.RrfK, keyword.Select(r => r.DocId).ToList(), semantic.Select(r => r.DocId).ToList())
+        var fused = _options.Fusion == FusionMethod.Linear
+            ? LinearFusion.Fuse(_options.SemanticWeight, keyword.Select(r => (r.DocId, r.Score)).ToList(), semantic.Select(r => (r.DocId, r.Score)).ToList())
+            : ReciprocalRankFusion.Fuse(_options.RrfK, keyword.Select(r => r.DocId).ToList(), semantic.Select(r => r.DocId).ToList());
+        return fused
             .Select(f => new RankedDocument(f.Item, bestChunk[f.Item], f.Score))
             .ToList();
     }
