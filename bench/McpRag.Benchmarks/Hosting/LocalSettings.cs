@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using McpRag.Retrieval.Backends.Local;
 
 namespace McpRag.Benchmarks.Hosting;
 
@@ -9,6 +10,12 @@ namespace McpRag.Benchmarks.Hosting;
 /// </summary>
 internal sealed record LocalSettings(string Model = "minilm", string Fusion = "rrf", int RrfK = 60, double SemanticWeight = 0.5, int ChunkWords = 180, int OverlapWords = 30)
 {
+    /// <summary>The product's own defaults (<see cref="LocalBackendOptions"/>), which the headline figures use.</summary>
+    public static LocalSettings Product { get; } = FromOptions(new LocalBackendOptions());
+
+    public static LocalSettings FromOptions(LocalBackendOptions o) =>
+        new(o.Model, o.Fusion.ToString().ToLowerInvariant(), o.RrfK, o.SemanticWeight, o.Chunking.ChunkWords, o.Chunking.OverlapWords);
+
     /// <summary>What the built index depends on; fusion settings apply at query time and share one index.</summary>
     public string IndexKey => $"{Model}-c{ChunkWords}-o{OverlapWords}";
 

@@ -79,8 +79,15 @@ internal sealed class QualityEvaluator(BenchPaths paths)
         }
 
         var n = Math.Max(1, queries.Count);
-        return new ModeQuality(mode.ToString().ToLowerInvariant(), ndcg / n, recall / n, Summary.Of(latencies), queries.Count) { Rankings = rankings };
+        return new ModeQuality(mode.ToString().ToLowerInvariant(), ndcg / n, recall / n, Summary.Of(latencies), queries.Count)
+        {
+            Rankings = rankings,
+            RankingsDigest = Digest(queries.Select(q => q.Id + ":" + string.Join(',', rankings[q.Id]))),
+        };
     }
+
+    private static string Digest(IEnumerable<string> lines) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines))))[..16];
 
     /// <summary>Queries longer than the tool accepts are cut at a word boundary, the same for every path.</summary>
     private static string Clip(string text)

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using McpRag.Benchmarks.Reporting;
+using McpRag.Retrieval;
+using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Embeddings;
+using McpRag.Retrieval.Ingest;
+using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace McpRag.Benchmarks.Scale;
+
+/// <summary>
+/// Search latency per mode (including the query embedding) and resident memory at growing index sizes in one
+/// tenant, then the largest size split over many tenants sharing one index (document isolation), where every
+/// query is filtered to one tenant. Indexes are built through <c>UpsertAsync</c> and cached between runs.
+/// </summary>
+internal sealed class ScaleBenchmark(BenchPaths paths, MiniLmEmbeddingGenerator model, int queryCount)
+{
+    private const int IngestBatch = 2_000;
+
+    public async Task<IReadOnlyList<ScalePoint>> RunAsync(IReadOnlyList<int> sizes, int tenants, CancellationToken cancellationToken)
+    {
+        var corpus = new SyntheticCorpus(Directory.EnumerateFiles(Path.Combine(paths.Root, "samples", "documents"), "*.md", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var queries = corpus.Queries(queryCount, seed: 7);
+        model.Warm();
+        var points = new List<ScalePoint>();
+        foreach (var size in sizes.Order())
+        {
+            points.Add(await MeasureAsync($"{size:N0} chunks, 1 tenant", size, 1, corpus, queries, cancellationToken));
+        }
+
+        if (tenants > 1)
+        {
+            var size = sizes.Max();
+            points.Add(await MeasureAsync($"{size:N0} chunks, {tenants} tenants (document isolation)", size, tenants, corpus, queries, cancellationToken));
+        }
+
+        return points;
+    }
+
+    private async Task<ScalePoint> MeasureAsync(string label, int chunks, int tenants, SyntheticCorpus corpus, IReadOnlyList<string> queries, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(paths.Data, "scale", $"{chunks}-{tenants}");
+        var options = new LocalBackendOptions { BatchDocuments = IngestBatch, Chunking = new ChunkingOptions() };
+        using var backend = new LocalIndexBackend(Options.Create(new StorageOptions { DataDir = folder }), Options.Create(options), new HashedPassageEmbeddingGenerator(model));
+        var isolation = tenants == 1 ? TenantIsolation.Index : TenantIsolation.Document;
+        TenantRoute Route(string tenant) => new(tenant, LocalIndexBackend.BackendName, isolation) { Index = tenants == 1 ? tenant : "shared" };
+        string TenantName(int t) => $"t{t:D3}";
+
+        var marker = Path.Combine(folder, "built.txt");
+        var build = 0.0;
+        if (!File.Exists(marker))
+        {
+            var started = Stopwatch.GetTimestamp();
+            var perTenant = chunks / tenants;
+            for (var t = 0; t < tenants; t++)
+            {
+                var tenant = TenantName(t);
+                foreach (var batch in corpus.Documents(tenant + "-", perTenant, seed: t).Chunk(IngestBatch))
+                {
+                    await backend.UpsertAsync(Route(tenant), TenantPrincipal.Operator(tenant), batch, null, cancellationToken);
+                }
+
+                Console.Error.Write($"\rscale: {label}: {(t + 1) * perTenant:N0} chunks   ");
+            }
+
+            build = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            Console.Error.WriteLine();
+            await File.WriteAllTextAsync(marker, build.ToString("R", System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        }
+        else
+        {
+            build = double.Parse(await File.ReadAllTextAsync(marker, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var searcher = TenantName(tenants / 2);
+        var route = Route(searcher);
+        var principal = TenantPrincipal.Operator(searcher);
+        var latencies = new Dictionary<string, Summary>(StringComparer.Ordinal);
+        foreach (var mode in new[] { SearchMode.Keyword, SearchMode.Semantic, SearchMode.Hybrid })
+        {
+            var timings = new List<double>(queries.Count);
+            for (var i = -10; i < queries.Count; i++)
+            {
+                var query = new SearchQuery(queries[Math.Max(0, i)], SearchLimits.DefaultTopK, mode, RetrievalDocument.EmptyAttributes);
+                var started = Stopwatch.GetTimestamp();
+                var page = await backend.SearchAsync(route, principal, query, cancellationToken);
+                if (i >= 0)
+                {
+                    timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                if (page.Hits.Count == 0 && mode != SearchMode.Keyword)
+                {
+                    throw new InvalidOperationException($"scale: {mode} search found nothing in {label}");
+                }
+            }
+
+            latencies[mode.ToString().ToLowerInvariant()] = Summary.Of(timings);
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        Console.Error.WriteLine($"scale: {label}: hybrid median {latencies["hybrid"].Median:0.0} ms, RSS {process.WorkingSet64 / 1048576.0:0} MB");
+        return new ScalePoint(label, chunks, tenants, latencies, process.WorkingSet64 / 1048576.0, build);
+    }
+}
