@@ -100,11 +100,19 @@ internal sealed class ScaleBenchmark(BenchPaths paths, MiniLmEmbeddingGenerator 
             latencies[mode.ToString().ToLowerInvariant()] = Summary.Of(timings);
         }
 
+        var embedding = new List<double>(queries.Count);
+        foreach (var text in queries)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await model.GenerateAsync([text], EmbeddingPurpose.Query(), cancellationToken);
+            embedding.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
         GC.Collect();
         GC.WaitForPendingFinalizers();
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         Console.Error.WriteLine($"scale: {label}: hybrid median {latencies["hybrid"].Median:0.0} ms, RSS {process.WorkingSet64 / 1048576.0:0} MB");
-        return new ScalePoint(label, chunks, tenants, latencies, process.WorkingSet64 / 1048576.0, build);
+        return new ScalePoint(label, chunks, tenants, latencies, process.WorkingSet64 / 1048576.0, build) { QueryEmbeddingMs = Summary.Of(embedding) };
     }
 }

@@ -4,6 +4,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
+using Lucene.Net.Util;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
@@ -210,16 +211,22 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         return result;
     }
 
-    private static readonly ISet<string> DocIdField = new HashSet<string> { IndexFields.DocId };
-
-    /// <summary>Keeps the best chunk of each document, in rank order.</summary>
+    /// <summary>
+    /// Keeps the best chunk of each document, in rank order. Document ids come from the field cache (the indexed
+    /// <c>doc_id</c> terms, un-inverted once per segment) rather than from stored fields, which would decompress a
+    /// stored-field block for every candidate.
+    /// </summary>
     private static List<RankedDocument> Collapse(IndexSearcher searcher, ScoreDoc[] chunks)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<RankedDocument>();
+        var leaves = searcher.IndexReader.Leaves;
+        var bytes = new BytesRef();
         foreach (var chunk in chunks)
         {
-            var docId = searcher.Doc(chunk.Doc, DocIdField).Get(IndexFields.DocId);
+            var leaf = leaves[ReaderUtil.SubIndex(chunk.Doc, leaves)];
+            FieldCache.DEFAULT.GetTerms(leaf.AtomicReader, IndexFields.DocId, false).Get(chunk.Doc - leaf.DocBase, bytes);
+            var docId = bytes.Utf8ToString();
             if (seen.Add(docId))
             {
                 result.Add(new RankedDocument(docId, chunk.Doc, chunk.Score));
@@ -247,7 +254,7 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
 
     private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Highlighter? highlighter)
     {
-        var chunk = searcher.Doc(ranked.Chunk);
+        var chunk = ChunkFields.Load(searcher, ranked.Chunk);
         var text = chunk.Get(IndexFields.Text) ?? string.Empty;
         return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), Snippet(text, highlighter), Math.Round(ranked.Score, 6), ReadAttributes(chunk));
     }
