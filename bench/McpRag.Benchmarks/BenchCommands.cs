@@ -147,7 +147,7 @@ internal static class BenchCommands
 
         var benchmark = new IngestBenchmark(paths, model);
         var samples = DocumentLoader.Enumerate([Path.Combine(paths.Root, "samples", "documents")]).SelectMany(f => DocumentLoader.Load(f.File, f.Root)).ToList();
-        var count = quick ? 50 : 300;
+        var count = quick ? 50 : 200;
         store.Save("ingest", new List<IngestResult>
         {
             await benchmark.RunAsync("samples (4 tenants)", samples, cancellationToken),

@@ -17,7 +17,7 @@ namespace McpRag.Retrieval.Backends.Local;
 
 /// <summary>
 /// The embedded backend: BM25 over Lucene, embedding similarity over the chunk vectors stored beside the text,
-/// and reciprocal rank fusion of both. Results are whole documents (the best chunk of each gives the snippet).
+/// and a fusion of both (<see cref="FusionMethod"/>). Results are whole documents (the best chunk of each gives the snippet).
 /// Every query runs inside <see cref="LocalQueries.Scope"/>, which always carries the caller's tenant, whatever
 /// the isolation mode.
 /// </summary>
