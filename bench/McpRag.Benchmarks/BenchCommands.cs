@@ -50,6 +50,9 @@ internal static class BenchCommands
             case "ingest":
                 await IngestAsync(paths, options, cancellationToken);
                 break;
+            case "scale-point":
+                await ScalePointAsync(paths, options, cancellationToken);
+                return 0;
             case "report":
                 options.EnsureAllRead();
                 break;
@@ -97,9 +100,17 @@ internal static class BenchCommands
         var tenants = options.Int("--tenants", 100);
         var queries = options.Int("--queries", 200);
         options.EnsureAllRead();
+        new ResultStore(paths).Save("scale", await ScaleBenchmark.RunAsync(paths, sizes, tenants, queries, cancellationToken));
+    }
+
+    private static async Task ScalePointAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    {
+        var chunks = options.Int("--chunks", 1_000);
+        var tenants = options.Int("--tenants", 1);
+        var queries = options.Int("--queries", 200);
+        options.EnsureAllRead();
         using var model = new MiniLmEmbeddingGenerator();
-        var points = await new ScaleBenchmark(paths, model, queries).RunAsync(sizes, tenants, cancellationToken);
-        new ResultStore(paths).Save("scale", points);
+        await new ScaleBenchmark(paths, model, queries).MeasurePointAsync(chunks, tenants, cancellationToken);
     }
 
     private static async Task IngestAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
@@ -142,8 +153,9 @@ internal static class BenchCommands
         var generator = new LoadGenerator(TimeSpan.FromSeconds(quick ? 1 : 3), quick ? 1 : 3, warmupCalls: 20);
         store.Save("load", await new LoadBenchmark(paths, generator, quick ? [1, 4] : [1, 4, 16, 64], quick ? 50 : 300, peer).RunAsync(cancellationToken));
 
+        store.Save("scale", await ScaleBenchmark.RunAsync(paths, quick ? [1_000, 10_000] : [1_000, 10_000, 100_000], quick ? 10 : 100, quick ? 30 : 200, cancellationToken));
+
         using var model = new MiniLmEmbeddingGenerator();
-        store.Save("scale", await new ScaleBenchmark(paths, model, quick ? 30 : 200).RunAsync(quick ? [1_000, 10_000] : [1_000, 10_000, 100_000], quick ? 10 : 100, cancellationToken));
 
         var benchmark = new IngestBenchmark(paths, model);
         var samples = DocumentLoader.Enumerate([Path.Combine(paths.Root, "samples", "documents")]).SelectMany(f => DocumentLoader.Load(f.File, f.Root)).ToList();

@@ -8,7 +8,7 @@ namespace McpRag.Benchmarks.Hosting;
 /// The local backend's tuning for one run, written into the server's configuration file (<c>McpRag:Local</c>)
 /// so the benchmark exercises the same options binding and start-up validation as a deployment.
 /// </summary>
-internal sealed record LocalSettings(string Model = "minilm", string Fusion = "rrf", int RrfK = 60, double SemanticWeight = 0.5, int ChunkWords = 180, int OverlapWords = 30)
+internal sealed record LocalSettings(string Model, string Fusion, int RrfK, double SemanticWeight, int ChunkWords, int OverlapWords)
 {
     /// <summary>The product's own defaults (<see cref="LocalBackendOptions"/>), which the headline figures use.</summary>
     public static LocalSettings Product { get; } = FromOptions(new LocalBackendOptions());

@@ -34,7 +34,7 @@ internal sealed class LoadBenchmark(BenchPaths paths, LoadGenerator generator, I
         var deployment = BenchDeployment.Create(folder, new Dictionary<string, JsonObject>
         {
             [Tenant] = new() { ["isolation"] = "index", ["index"] = Tenant },
-        }, new LocalSettings());
+        }, LocalSettings.Product);
         var (documents, chunks) = await IngestSamplesAsync(deployment, cancellationToken);
 
         var sequential = new Dictionary<string, Summary>(StringComparer.Ordinal);

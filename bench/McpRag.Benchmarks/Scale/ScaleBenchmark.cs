@@ -19,25 +19,41 @@ internal sealed class ScaleBenchmark(BenchPaths paths, MiniLmEmbeddingGenerator 
 {
     private const int IngestBatch = 2_000;
 
-    public async Task<IReadOnlyList<ScalePoint>> RunAsync(IReadOnlyList<int> sizes, int tenants, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each point runs in a fresh process (<c>scale-point</c>), so its resident memory is that index's alone and not
+    /// what earlier points or other sections left behind.
+    /// </summary>
+    public static async Task<IReadOnlyList<ScalePoint>> RunAsync(BenchPaths paths, IReadOnlyList<int> sizes, int tenants, int queryCount, CancellationToken cancellationToken)
     {
-        var corpus = new SyntheticCorpus(Directory.EnumerateFiles(Path.Combine(paths.Root, "samples", "documents"), "*.md", SearchOption.AllDirectories).Select(File.ReadAllText));
-        var queries = corpus.Queries(queryCount, seed: 7);
-        model.Warm();
-        var points = new List<ScalePoint>();
-        foreach (var size in sizes.Order())
-        {
-            points.Add(await MeasureAsync($"{size:N0} chunks, 1 tenant", size, 1, corpus, queries, cancellationToken));
-        }
-
+        var plan = sizes.Order().Select(size => (Chunks: size, Tenants: 1)).ToList();
         if (tenants > 1)
         {
-            var size = sizes.Max();
-            points.Add(await MeasureAsync($"{size:N0} chunks, {tenants} tenants (document isolation)", size, tenants, corpus, queries, cancellationToken));
+            plan.Add((sizes.Max(), tenants));
+        }
+
+        var points = new List<ScalePoint>();
+        foreach (var (chunks, pointTenants) in plan)
+        {
+            var section = $"scale-point-{chunks}-{pointTenants}";
+            await ChildProcess.RunAsync(paths, ["scale-point", "--chunks", I(chunks), "--tenants", I(pointTenants), "--queries", I(queryCount)], cancellationToken);
+            points.Add(new ResultStore(paths).Read<ScalePoint>(section) ?? throw new InvalidOperationException($"scale: the {section} run recorded nothing"));
         }
 
         return points;
     }
+
+    /// <summary>One point, in this process: builds (or reuses) the index, measures, and records the result.</summary>
+    public async Task MeasurePointAsync(int chunks, int tenants, CancellationToken cancellationToken)
+    {
+        var corpus = new SyntheticCorpus(Directory.EnumerateFiles(Path.Combine(paths.Root, "samples", "documents"), "*.md", SearchOption.AllDirectories).Select(File.ReadAllText));
+        var queries = corpus.Queries(queryCount, seed: 7);
+        model.Warm();
+        var label = tenants == 1 ? $"{chunks:N0} chunks, 1 tenant" : $"{chunks:N0} chunks, {tenants} tenants (document isolation)";
+        var point = await MeasureAsync(label, chunks, tenants, corpus, queries, cancellationToken);
+        new ResultStore(paths).Save($"scale-point-{chunks}-{tenants}", point);
+    }
+
+    private static string I(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<ScalePoint> MeasureAsync(string label, int chunks, int tenants, SyntheticCorpus corpus, IReadOnlyList<string> queries, CancellationToken cancellationToken)
     {
@@ -78,34 +94,38 @@ internal sealed class ScaleBenchmark(BenchPaths paths, MiniLmEmbeddingGenerator 
         var route = Route(searcher);
         var principal = TenantPrincipal.Operator(searcher);
         var latencies = new Dictionary<string, Summary>(StringComparer.Ordinal);
-        foreach (var mode in new[] { SearchMode.Keyword, SearchMode.Semantic, SearchMode.Hybrid })
+        var modes = new[] { SearchMode.Keyword, SearchMode.Semantic, SearchMode.Hybrid };
+
+        // A fresh process runs unoptimised (tier-0) code at first: warm every mode before timing any.
+        for (var i = 0; i < 50; i++)
         {
-            var timings = new List<double>(queries.Count);
-            for (var i = -10; i < queries.Count; i++)
+            await backend.SearchAsync(route, principal, new SearchQuery(queries[i % queries.Count], SearchLimits.DefaultTopK, modes[i % modes.Length], RetrievalDocument.EmptyAttributes), cancellationToken);
+        }
+
+        // Modes take turns query by query, so a noisy moment on the shared machine falls on all of them alike.
+        var timings = modes.ToDictionary(m => m, _ => new List<double>(queries.Count));
+        var embedding = new List<double>(queries.Count);
+        for (var i = 0; i < queries.Count; i++)
+        {
+            var embedStarted = Stopwatch.GetTimestamp();
+            await model.GenerateAsync([queries[i]], EmbeddingPurpose.Query(), cancellationToken);
+            embedding.Add(Stopwatch.GetElapsedTime(embedStarted).TotalMilliseconds);
+            foreach (var mode in modes)
             {
-                var query = new SearchQuery(queries[Math.Max(0, i)], SearchLimits.DefaultTopK, mode, RetrievalDocument.EmptyAttributes);
+                var query = new SearchQuery(queries[i], SearchLimits.DefaultTopK, mode, RetrievalDocument.EmptyAttributes);
                 var started = Stopwatch.GetTimestamp();
                 var page = await backend.SearchAsync(route, principal, query, cancellationToken);
-                if (i >= 0)
-                {
-                    timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-
+                timings[mode].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (page.Hits.Count == 0 && mode != SearchMode.Keyword)
                 {
                     throw new InvalidOperationException($"scale: {mode} search found nothing in {label}");
                 }
             }
-
-            latencies[mode.ToString().ToLowerInvariant()] = Summary.Of(timings);
         }
 
-        var embedding = new List<double>(queries.Count);
-        foreach (var text in queries)
+        foreach (var mode in modes)
         {
-            var started = Stopwatch.GetTimestamp();
-            await model.GenerateAsync([text], EmbeddingPurpose.Query(), cancellationToken);
-            embedding.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            latencies[mode.ToString().ToLowerInvariant()] = Summary.Of(timings[mode]);
         }
 
         GC.Collect();
