@@ -50,11 +50,18 @@ public static class RetrievalServiceCollectionExtensions
             .Validate(o => o.Chunking.ChunkWords is >= 20 and <= 1_000, "McpRag:Local:Chunking:ChunkWords must be between 20 and 1000")
             .Validate(o => o.Chunking.OverlapWords >= 0 && o.Chunking.OverlapWords < o.Chunking.ChunkWords, "McpRag:Local:Chunking:OverlapWords must be at least 0 and less than ChunkWords")
             .Validate(o => o.RrfK is >= 1 and <= 1_000, "McpRag:Local:RrfK must be between 1 and 1000")
+            .Validate(o => EmbeddingModels.IsKnown(o.Model), "McpRag:Local:Model must be one of: " + string.Join(", ", EmbeddingModels.Names))
+            .Validate(o => Enum.IsDefined(o.Fusion), "McpRag:Local:Fusion must be Rrf or Linear")
+            .Validate(o => o.SemanticWeight is >= 0 and <= 1, "McpRag:Local:SemanticWeight must be between 0 and 1")
             .Validate(o => o.Candidates is >= 10 and <= 10_000, "McpRag:Local:Candidates must be between 10 and 10000")
             .Validate(o => o.BatchDocuments is >= 1 and <= 10_000, "McpRag:Local:BatchDocuments must be between 1 and 10000")
             .ValidateOnStart();
         services.AddSingleton<MiniLmEmbeddingGenerator>();
-        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<MiniLmEmbeddingGenerator>());
+        services.AddSingleton<ArcticXsEmbeddingGenerator>();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+            sp.GetRequiredService<IOptions<LocalBackendOptions>>().Value.Model == EmbeddingModels.ArcticXs
+                ? sp.GetRequiredService<ArcticXsEmbeddingGenerator>()
+                : sp.GetRequiredService<MiniLmEmbeddingGenerator>());
         services.AddSingleton<LocalIndexBackend>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<LocalIndexBackend>());
         return services;

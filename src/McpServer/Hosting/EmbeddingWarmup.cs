@@ -1,16 +1,20 @@
 using McpRag.Retrieval.Embeddings;
+using Microsoft.Extensions.AI;
 
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>
-/// Loads the embedding model while the server starts, so the first semantic query does not pay for it and
-/// <c>/readyz</c> turns healthy only once the model is in memory.
+/// Loads the configured in-process embedding model while the server starts, so the first semantic query does not
+/// pay for it and <c>/readyz</c> turns healthy only once the model is in memory.
 /// </summary>
-public sealed class EmbeddingWarmup(MiniLmEmbeddingGenerator embeddings) : IHostedService
+public sealed class EmbeddingWarmup(IEmbeddingGenerator<string, Embedding<float>> embeddings) : IHostedService
 {
+    /// <summary>Whether the model is in memory (a generator that is not in-process has nothing to load).</summary>
+    public bool IsLoaded => embeddings is not OnnxSentenceEmbeddingGenerator onnx || onnx.IsLoaded;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        embeddings.Warm();
+        (embeddings as OnnxSentenceEmbeddingGenerator)?.Warm();
         return Task.CompletedTask;
     }
 

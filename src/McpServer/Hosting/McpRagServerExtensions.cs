@@ -26,7 +26,8 @@ public static class McpRagServerExtensions
             .ValidateOnStart();
         services.AddSingleton<CursorCodec>();
         services.AddSingleton<TenantCallFilter>();
-        services.AddHostedService<EmbeddingWarmup>();
+        services.AddSingleton<EmbeddingWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddingWarmup>());
 
         return services
             .AddMcpServer(options =>

@@ -1,4 +1,3 @@
-using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -8,8 +7,8 @@ namespace McpRag.McpServer.Hosting;
 /// <c>/readyz</c>: the routing table is loaded (the directory could be built, which validates it) and the embedding
 /// model is in memory. The response says only Healthy or Unhealthy; nothing about tenants or hosts.
 /// </summary>
-public sealed class ReadinessCheck(ITenantDirectory directory, MiniLmEmbeddingGenerator embeddings) : IHealthCheck
+public sealed class ReadinessCheck(ITenantDirectory directory, EmbeddingWarmup warmup) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(directory is not null && embeddings.IsLoaded ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
+        Task.FromResult(directory is not null && warmup.IsLoaded ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy());
 }

@@ -9,5 +9,5 @@ public sealed record SearchToolHit(
     [property: JsonPropertyName("title")] string Title,
     [property: JsonPropertyName("url")] string? Url,
     [property: JsonPropertyName("snippet"), Description("The passage that matched; query terms in **bold** where found.")] string Snippet,
-    [property: JsonPropertyName("score"), Description("Relevance; comparable only within one result list (BM25 for keyword, cosine for semantic, fused rank score for hybrid).")] double Score,
+    [property: JsonPropertyName("score"), Description("Relevance; comparable only within one result list (BM25 for keyword, cosine for semantic, fused score for hybrid).")] double Score,
     [property: JsonPropertyName("attributes"), Description("Document attributes, usable in 'filters'.")] IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes);

@@ -2,6 +2,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
+using Lucene.Net.Util;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
@@ -14,7 +15,7 @@ namespace McpRag.Retrieval.Backends.Local;
 
 /// <summary>
 /// The embedded backend: BM25 over Lucene, embedding similarity over the chunk vectors stored beside the text,
-/// and reciprocal rank fusion of both. Results are whole documents (the best chunk of each gives the snippet).
+/// and a fusion of both (<see cref="FusionMethod"/>). Results are whole documents (the best chunk of each gives the snippet).
 /// Every query runs inside <see cref="LocalQueries.Scope"/>, which always carries the caller's tenant, whatever
 /// the isolation mode.
 /// </summary>
@@ -71,7 +72,8 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
                 _ => Fuse(keyword, semantic),
             };
 
-            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, textQuery)).ToList();
+            var highlighter = textQuery is null ? null : NewHighlighter(textQuery);
+            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, highlighter)).ToList();
             var next = ranked.Count > window && window < SearchLimits.MaxResultWindow ? window.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return new SearchPage(page, next);
         }, new SearchPage([], null));
@@ -147,8 +149,9 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
 
     private static string EmbeddingText(string title, string chunk) => title + "\n\n" + chunk;
 
+    /// <summary>Embeds a search query, marked as one so that asymmetric models add their query instruction.</summary>
     private async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
-        (await EmbedManyAsync([text], cancellationToken))[0];
+        (await _embeddings.GenerateAsync([text], EmbeddingPurpose.Query(), cancellationToken))[0].Vector.ToArray();
 
     /// <summary>Embeds in batches of similar length: the model pads a batch to its longest text, so mixing lengths wastes work.</summary>
     private async Task<float[][]> EmbedManyAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
@@ -206,16 +209,22 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         return result;
     }
 
-    private static readonly ISet<string> DocIdField = new HashSet<string> { IndexFields.DocId };
-
-    /// <summary>Keeps the best chunk of each document, in rank order.</summary>
+    /// <summary>
+    /// Keeps the best chunk of each document, in rank order. Document ids come from the field cache (the indexed
+    /// <c>doc_id</c> terms, un-inverted once per segment) rather than from stored fields, which would decompress a
+    /// stored-field block for every candidate.
+    /// </summary>
     private static List<RankedDocument> Collapse(IndexSearcher searcher, ScoreDoc[] chunks)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<RankedDocument>();
+        var leaves = searcher.IndexReader.Leaves;
+        var bytes = new BytesRef();
         foreach (var chunk in chunks)
         {
-            var docId = searcher.Doc(chunk.Doc, DocIdField).Get(IndexFields.DocId);
+            var leaf = leaves[ReaderUtil.SubIndex(chunk.Doc, leaves)];
+            FieldCache.DEFAULT.GetTerms(leaf.AtomicReader, IndexFields.DocId, false).Get(chunk.Doc - leaf.DocBase, bytes);
+            var docId = bytes.Utf8ToString();
             if (seen.Add(docId))
             {
                 result.Add(new RankedDocument(docId, chunk.Doc, chunk.Score));
@@ -233,26 +242,36 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
             bestChunk.TryAdd(r.DocId, r.Chunk);
         }
 
-        return ReciprocalRankFusion.Fuse(_options.RrfK, keyword.Select(r => r.DocId).ToList(), semantic.Select(r => r.DocId).ToList())
+        var fused = _options.Fusion == FusionMethod.Linear
+            ? LinearFusion.Fuse(_options.SemanticWeight, keyword.Select(r => (r.DocId, r.Score)).ToList(), semantic.Select(r => (r.DocId, r.Score)).ToList())
+            : ReciprocalRankFusion.Fuse(_options.RrfK, keyword.Select(r => r.DocId).ToList(), semantic.Select(r => r.DocId).ToList());
+        return fused
             .Select(f => new RankedDocument(f.Item, bestChunk[f.Item], f.Score))
             .ToList();
     }
 
-    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Query? textQuery)
+    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Highlighter? highlighter)
     {
-        var chunk = searcher.Doc(ranked.Chunk);
+        var chunk = ChunkFields.Load(searcher, ranked.Chunk);
         var text = chunk.Get(IndexFields.Text) ?? string.Empty;
-        return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), Snippet(text, textQuery), Math.Round(ranked.Score, 6), ReadAttributes(chunk));
+        return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), Snippet(text, highlighter), Math.Round(ranked.Score, 6), ReadAttributes(chunk));
     }
 
-    private static string Snippet(string text, Query? textQuery)
-    {
-        if (textQuery is not null)
+    /// <summary>
+    /// One highlighter per search, scoring fragments by the query's terms. <see cref="QueryTermScorer"/> is used
+    /// rather than <see cref="QueryScorer"/>: the latter builds an in-memory index per snippet to score phrase
+    /// positions, which cost about a millisecond per hit, and these queries have no phrases.
+    /// </summary>
+    private static Highlighter NewHighlighter(Query textQuery) =>
+        new(new SimpleHTMLFormatter("**", "**"), new QueryTermScorer(textQuery, IndexFields.Text))
         {
-            var highlighter = new Highlighter(new SimpleHTMLFormatter("**", "**"), new QueryScorer(textQuery, IndexFields.Text))
-            {
-                TextFragmenter = new SimpleFragmenter(SnippetLength),
-            };
+            TextFragmenter = new SimpleFragmenter(SnippetLength),
+        };
+
+    private static string Snippet(string text, Highlighter? highlighter)
+    {
+        if (highlighter is not null)
+        {
             var fragment = highlighter.GetBestFragment(LocalIndex.Analyzer, IndexFields.Text, text);
             if (!string.IsNullOrEmpty(fragment))
             {

@@ -1,0 +1,16 @@
+using System.ComponentModel;
+using ModelContextProtocol.Server;
+
+namespace McpRag.Benchmarks.Hosting;
+
+/// <summary>
+/// A tool that does nothing, served next to <c>search</c> through the same transport, JWT check and per-call
+/// filter: its latency is the server's fixed cost, the baseline the search figures are divided by.
+/// </summary>
+[McpServerToolType]
+internal sealed class NoOpTools
+{
+    [McpServerTool(Name = "noop", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false)]
+    [Description("Returns 'ok'. For benchmarks only.")]
+    public static string NoOp() => "ok";
+}

