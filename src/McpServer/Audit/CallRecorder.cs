@@ -3,13 +3,13 @@ using McpRag.McpServer.Telemetry;
 namespace McpRag.McpServer.Audit;
 
 /// <summary>The one place a finished call is recorded: the audit trail and the metrics see the same event.</summary>
-public sealed class CallRecorder(AuditLog audit, McpRagTelemetry telemetry)
+public sealed class CallRecorder(AuditLog auditLog, McpRagTelemetry telemetry)
 {
-    public AuditEvent WithQuery(AuditEvent audit1, string? query) => audit.WithQuery(audit1, query);
+    public AuditEvent WithQuery(AuditEvent audit, string? query) => auditLog.WithQuery(audit, query);
 
-    public void Record(AuditEvent audit1)
+    public void Record(AuditEvent audit)
     {
-        audit.Write(audit1);
-        telemetry.Record(audit1);
+        auditLog.Write(audit);
+        telemetry.Record(audit);
     }
 }

@@ -62,7 +62,7 @@ internal sealed class LocalIndex : IDisposable
         }
     }
 
-    /// <summary>Opens a writer, runs <paramref name="write"/> (which may commit between batches), commits and closes it.</summary>
+    /// <summary>Opens a writer, runs <paramref name="write"/>, commits and closes it: one atomic change of the index.</summary>
     public async Task WriteAsync(Func<IndexWriter, Task> write, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
@@ -112,8 +112,8 @@ internal sealed class LocalIndex : IDisposable
         }
     }
 
-    /// <summary>Commits what has been written so far with the model recorded, so each ingest batch is durable.</summary>
-    public void Commit(IndexWriter writer)
+    /// <summary>Commits with the model recorded, so the index says which model built it.</summary>
+    private void Commit(IndexWriter writer)
     {
         writer.SetCommitData(new Dictionary<string, string> { [IndexFields.ModelCommitKey] = _modelId });
         writer.Commit();

@@ -106,38 +106,57 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         return existed;
     }
 
+    /// <summary>
+    /// Writes documents batch by batch. Hashing, chunking and embedding (the slow part) happen before the index lock is
+    /// taken, so a large upsert does not hold up other writers of a shared index; inside the lock the stored hashes are
+    /// read again from the latest commit, and documents that meanwhile became identical are skipped. Each batch is one
+    /// Lucene commit: an interrupted ingest keeps every batch committed before it.
+    /// </summary>
     public async Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var index = _store.Get(route);
+        var tenant = principal.TenantId;
         var chunksWritten = 0;
-        await index.WriteAsync(async writer =>
+        var done = 0;
+        foreach (var batch in documents.Chunk(Math.Max(1, _options.BatchDocuments)))
         {
-            var done = 0;
-            foreach (var batch in documents.Chunk(Math.Max(1, _options.BatchDocuments)))
+            var chunked = batch
+                .Select(d => (Document: d, Hash: d.ContentHash()))
+                .Where(d => index.Search(s => StoredHash(s, tenant, d.Document.Id), null) != d.Hash)
+                .Select(d => (d.Document, d.Hash, Chunks: Split(d.Document)))
+                .ToList();
+            var texts = chunked.SelectMany(d => d.Chunks.Select(c => EmbeddingText(d.Document.Title, c))).ToList();
+            var vectors = await EmbedManyAsync(texts, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            if (chunked.Count > 0)
             {
-                var changed = batch
-                    .Select(d => (Document: d, Hash: d.ContentHash()))
-                    .Where(d => index.Search(s => StoredHash(s, principal.TenantId, d.Document.Id), null) != d.Hash)
-                    .ToList();
-                var chunked = changed.Select(d => (d.Document, d.Hash, Chunks: Split(d.Document))).ToList();
-                var texts = chunked.SelectMany(d => d.Chunks.Select(c => EmbeddingText(d.Document.Title, c))).ToList();
-                var vectors = await EmbedManyAsync(texts, cancellationToken);
-
-                var next = 0;
-                foreach (var (document, hash, chunks) in chunked)
+                await index.WriteAsync(writer =>
                 {
-                    var luceneDocs = chunks.Select((c, i) => ToLucene(principal.TenantId, document, hash, c, i, vectors[next + i])).ToList();
-                    next += chunks.Count;
-                    writer.UpdateDocuments(new Term(IndexFields.DocKey, IndexFields.Key(principal.TenantId, document.Id)), luceneDocs);
-                    chunksWritten += chunks.Count;
-                }
+                    var next = 0;
+                    foreach (var (document, hash, chunks) in chunked)
+                    {
+                        var first = next;
+                        next += chunks.Count;
+                        if (index.Search(s => StoredHash(s, tenant, document.Id), null) == hash)
+                        {
+                            continue;
+                        }
 
-                cancellationToken.ThrowIfCancellationRequested();
-                index.Commit(writer);
-                done += batch.Length;
-                progress?.Report(done);
+                        writer.UpdateDocuments(
+                            new Term(IndexFields.DocKey, IndexFields.Key(tenant, document.Id)),
+                            chunks.Select((c, i) => ToLucene(tenant, document, hash, c, i, vectors[first + i])).ToList());
+                        chunksWritten += chunks.Count;
+                    }
+
+                    return Task.CompletedTask;
+                }, cancellationToken);
             }
-        }, cancellationToken);
+
+            done += batch.Length;
+            progress?.Report(done);
+        }
+
         return chunksWritten;
     }
 

@@ -15,7 +15,17 @@ internal sealed class LocalIndexStore(IOptions<StorageOptions> storage, IOptions
     public LocalIndex Get(TenantRoute route)
     {
         var path = PathOf(route);
-        return _indexes.GetOrAdd(path, p => new Lazy<LocalIndex>(() => new LocalIndex(p, options.Value, modelId, dimensions))).Value;
+        var index = _indexes.GetOrAdd(path, p => new Lazy<LocalIndex>(() => new LocalIndex(p, options.Value, modelId, dimensions)));
+        try
+        {
+            return index.Value;
+        }
+        catch
+        {
+            // A failed open (say, a transient I/O error) is not remembered: the next call tries again.
+            _indexes.TryRemove(new KeyValuePair<string, Lazy<LocalIndex>>(path, index));
+            throw;
+        }
     }
 
     /// <summary>domain: the tenant's own data root; index: its own folder; document: a folder shared by the index's tenants.</summary>
