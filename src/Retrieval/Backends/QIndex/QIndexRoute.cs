@@ -182,23 +182,23 @@ public sealed partial record QIndexRoute(
 
 
     /// <summary>Q Business document attribute names (<c>DocumentAttributeKey</c>).</summary>
-    [GeneratedRegex("^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,199}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-zA-Z0-9_][a-zA-Z0-9_-]{0,199}\\z", RegexOptions.CultureInvariant)]
     public static partial Regex AttributeNamePattern();
 
-    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex RegionPattern();
 
     /// <summary>Application and retriever ids (<c>ApplicationId</c>, <c>RetrieverId</c>): 36 characters.</summary>
-    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9-]{35}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourceIdPattern();
 
-    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RoleArnPattern();
 
-    [GeneratedRegex(@"^arn:aws[a-z-]*:sso::[0-9]{12}:application/[\w+=,.@/-]{1,1024}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^arn:aws[a-z-]*:sso::[0-9]{12}:application/[\w+=,.@/-]{1,1024}\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdcApplicationArnPattern();
 
     /// <summary>STS session tag values: 1-256 characters of letters, digits, space and <c>_.:/=+-@</c>.</summary>
-    [GeneratedRegex(@"^[\w .:/=+\-@]{1,256}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[\w .:/=+\-@]{1,256}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ExternalIdPattern();
 }
