@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,19 @@ public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
 {
     private readonly string _tenantClaim = options.Value.TenantClaim;
 
+    /// <summary>
+    /// An HTTP request's principal is read by the token handler, the audit middleware, the request gate and the call
+    /// filter; its claims do not change after validation, so the answer is worked out once per principal.
+    /// </summary>
+    private readonly ConditionalWeakTable<ClaimsPrincipal, Outcome> _outcomes = new();
+
     public (TenantPrincipal? Principal, string? Error) Create(ClaimsPrincipal user)
+    {
+        var outcome = _outcomes.GetValue(user, u => new Outcome(Build(u)));
+        return outcome.Value;
+    }
+
+    private (TenantPrincipal? Principal, string? Error) Build(ClaimsPrincipal user)
     {
         var tenantClaims = user.FindAll(_tenantClaim).ToList();
         if (tenantClaims.Count == 0)
@@ -53,4 +66,6 @@ public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
         var token = user.Identities.Select(i => i.BootstrapContext as string).FirstOrDefault(t => !string.IsNullOrEmpty(t));
         return (new TenantPrincipal(claim.Value, subject, scopes, expires) { AccessToken = token }, null);
     }
+
+    private sealed record Outcome((TenantPrincipal? Principal, string? Error) Value);
 }

@@ -23,7 +23,6 @@ public static class HttpServerHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         HostConfiguration.Apply(builder, settings.ConfigFile, settings.Dev);
         builder.WebHost.UseUrls(settings.Urls);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 4 * 1024 * 1024);
 
         builder.Services.AddMcpRagServer(builder.Configuration).WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.Stateful);
         builder.Services

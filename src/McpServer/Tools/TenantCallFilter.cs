@@ -139,8 +139,8 @@ public sealed class TenantCallFilter(
         if (audit.Tool == "search")
         {
             // Only a valid mode is recorded: the raw argument is caller-chosen text.
-            var mode = Argument("mode") ?? "hybrid";
-            completed = recorder.WithQuery(completed with { Mode = mode is "hybrid" or "keyword" or "semantic" ? mode : null }, Argument("query"));
+            var mode = ToolArguments.TryMode(Argument("mode"))?.ToString().ToLowerInvariant();
+            completed = recorder.WithQuery(completed with { Mode = mode }, Argument("query"));
         }
 
         if (failure is not null)

@@ -23,12 +23,16 @@ public static class ToolArguments
             ? topK
             : throw RetrievalException.Invalid($"top_k must be between {SearchLimits.MinTopK} and {SearchLimits.MaxTopK}");
 
-    public static SearchMode Mode(string? mode) => mode?.Trim().ToLowerInvariant() switch
+    public static SearchMode Mode(string? mode) =>
+        TryMode(mode) ?? throw RetrievalException.Invalid("mode must be one of hybrid, keyword, semantic");
+
+    /// <summary>The mode a <c>mode</c> argument names (hybrid when absent), or <c>null</c> when it names none.</summary>
+    public static SearchMode? TryMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
     {
         null or "" or "hybrid" => SearchMode.Hybrid,
         "keyword" => SearchMode.Keyword,
         "semantic" => SearchMode.Semantic,
-        _ => throw RetrievalException.Invalid("mode must be one of hybrid, keyword, semantic"),
+        _ => null,
     };
 
     public static string Id(string? id) =>
