@@ -18,7 +18,7 @@ public static class McpRagServerExtensions
 
     public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddRetrieval().AddLocalBackend().AddQIndexBackend().AddOpenSearchBackend().AddDynamoDbTenantDirectory().AddThrottling();
+        services.AddMcpRagRetrieval().AddThrottling();
         services.AddMcpRagAuth();
         services.AddMcpRagObservability(configuration);
         services.AddOptions<CursorOptions>().BindConfiguration(CursorOptions.Section)
@@ -51,6 +51,13 @@ public static class McpRagServerExtensions
                 .AddReadResourceFilter(next => (context, cancellationToken) =>
                     context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken)));
     }
+
+    /// <summary>
+    /// Every backend and both routing-table sources (file, DynamoDB), registered in this one place for the server and
+    /// every operator verb alike, so a verb accepts exactly the routing tables <c>serve</c> accepts.
+    /// </summary>
+    public static IServiceCollection AddMcpRagRetrieval(this IServiceCollection services) =>
+        services.AddRetrieval().AddLocalBackend().AddQIndexBackend().AddOpenSearchBackend().AddDynamoDbTenantDirectory();
 
     /// <summary>Audit trail, metrics and traces; OpenTelemetry export only when an OTLP endpoint is configured.</summary>
     public static IServiceCollection AddMcpRagObservability(this IServiceCollection services, IConfiguration configuration)
