@@ -79,7 +79,7 @@ public static class McpRagServerExtensions
         {
             services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService(ServerName, serviceVersion: Version))
-                .WithTracing(t => t.AddSource(McpRagTelemetry.Name).AddOtlpExporter(o => o.Endpoint = otlp))
+                .WithTracing(t => t.AddSource(McpRagTelemetry.Name, McpRagTelemetry.SdkSourceName).AddOtlpExporter(o => o.Endpoint = otlp))
                 .WithMetrics(m => m.AddMeter(McpRagTelemetry.Name).AddOtlpExporter(o => o.Endpoint = otlp));
         }
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using McpRag.McpServer.Auth;
 using McpRag.Retrieval.Tenancy;
 using McpRag.Retrieval.Throttling;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore;
 
 namespace McpRag.McpServer.Hosting;
 
@@ -12,8 +14,17 @@ namespace McpRag.McpServer.Hosting;
 /// tenant's quota here and gets 429 with <c>Retry-After</c> when over it; tool calls are counted by the call filter instead, where
 /// they get a <c>throttled</c> tool error.
 /// </summary>
-public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ToolScopes scopes, ITenantDirectory directory, ITenantThrottle throttle)
+public sealed class McpRequestGate(
+    RequestDelegate next,
+    TenantPrincipalFactory principals,
+    ToolScopes scopes,
+    ITenantDirectory directory,
+    ITenantThrottle throttle,
+    IOptions<HttpServerTransportOptions> transport)
 {
+    /// <summary>A stateful session costs memory for as long as it lives, so opening one is counted like any request.</summary>
+    private readonly bool _initializeIsCounted = transport.Value.SessionMode != HttpServerSessionMode.Stateless;
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true
@@ -24,7 +35,7 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
         }
 
         // Fails closed: without the summary the scope check below could not run.
-        var (method, tool) = McpRequestSummary.Of(context)
+        var (method, tool, hasId) = McpRequestSummary.Of(context)
             ?? throw new InvalidOperationException($"{nameof(RequestLimitsMiddleware)} must run before {nameof(McpRequestGate)}");
         if (method == "tools/call" && tool is not null)
         {
@@ -43,7 +54,7 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
             return;
         }
 
-        if (method is not null && IsCounted(method) && await directory.FindAsync(principal.TenantId, context.RequestAborted) is { } route)
+        if (method is not null && IsCounted(method, hasId) && await directory.FindAsync(principal.TenantId, context.RequestAborted) is { } route)
         {
             using var lease = await throttle.AcquireAsync(route, principal, context.RequestAborted);
             if (!lease.IsAdmitted)
@@ -58,10 +69,14 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
     }
 
     /// <summary>
-    /// Session set-up (<c>initialize</c>, <c>server/discover</c>), <c>ping</c> and notifications are free here;
-    /// <c>resources/read</c> is counted by the call filter (on both transports, like tool calls); every other request
-    /// uses the quota here.
+    /// <c>server/discover</c>, <c>ping</c>, stateless <c>initialize</c> and true notifications (no id) are free here;
+    /// <c>resources/read</c> is counted by the call filter (on both transports, like tool calls); every other request,
+    /// unknown methods and "notifications" sent with an id included, uses the quota here.
     /// </summary>
-    private static bool IsCounted(string method) =>
-        method is not ("initialize" or "server/discover" or "ping" or "resources/read") && !method.StartsWith("notifications/", StringComparison.Ordinal);
+    private bool IsCounted(string method, bool hasId) => method switch
+    {
+        "server/discover" or "ping" or "resources/read" => false,
+        "initialize" => _initializeIsCounted,
+        _ => hasId || !method.StartsWith("notifications/", StringComparison.Ordinal),
+    };
 }
