@@ -100,7 +100,9 @@ public sealed class TypeScriptClientTests(SampleDeployment deployment)
         Assert.All(throttled.Skip(admitted), c => Assert.Matches(@"^throttled: .* \(retry_after_seconds=\d+\)$", Error(c)));
 
         Assert.Equal(1, Ok(facts.GetProperty("upsert")).GetProperty("chunks").GetInt32());
-        Assert.Equal("Client round trip", Ok(facts.GetProperty("fetchWritten")).GetProperty("title").GetString());
+        var written = Ok(facts.GetProperty("fetchWritten"));
+        Assert.Equal("Client round trip", written.GetProperty("title").GetString());
+        Assert.Equal("mcprag://documents/" + written.GetProperty("id").GetString(), written.GetProperty("url").GetString());
         Assert.True(Ok(facts.GetProperty("delete")).GetProperty("deleted").GetBoolean());
     }
 
