@@ -10,9 +10,9 @@ namespace McpRag.McpServer.Hosting;
 /// <summary>
 /// HTTP-level checks on an authenticated MCP request, before the MCP handler sees it. A <c>tools/call</c> whose
 /// token lacks the tool's scope gets 403 with <c>WWW-Authenticate: Bearer error="insufficient_scope"</c> (as the MCP
-/// authorization spec asks, so a client can step up). Every other request (except session set-up, ping and notifications) counts against the
-/// tenant's quota here and gets 429 with <c>Retry-After</c> when over it; tool calls are counted by the call filter instead, where
-/// they get a <c>throttled</c> tool error.
+/// authorization spec asks, so a client can step up). Other requests count against the tenant's quota here (see
+/// <see cref="IsCounted"/>) and get 429 with <c>Retry-After</c> when over it; tool calls and resource reads are counted
+/// by the call filter instead, on both transports, where they get a <c>throttled</c> error.
 /// </summary>
 public sealed class McpRequestGate(
     RequestDelegate next,
