@@ -17,9 +17,53 @@ internal sealed class FakeOpenSearch : IDisposable
 {
     private readonly WireMockServer _server;
 
-    public FakeOpenSearch()
+    /// <summary>Starts the fake; it reports itself as <paramref name="version"/> with the k-NN and neural-search plugins.</summary>
+    public FakeOpenSearch(string version = "2.19.1")
     {
         _server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
+        Cluster(version, priority: 50);
+    }
+
+    /// <summary>
+    /// <c>GET /</c> and <c>GET /_nodes/plugins</c> answer as a cluster of the given version and plugins (shapes of the
+    /// spec's <c>info</c> and <c>nodes.info</c> responses).
+    /// </summary>
+    public void Cluster(string version, string[]? plugins = null, int priority = 5)
+    {
+        plugins ??= ["opensearch-knn", "opensearch-neural-search", "opensearch-security"];
+        Stub("GET", "/", 200, new JsonObject
+        {
+            ["name"] = "node-1",
+            ["cluster_name"] = "fake",
+            ["cluster_uuid"] = "Cz2a3_6bQZ2Y4Xo1m2mYpw",
+            ["version"] = new JsonObject
+            {
+                ["distribution"] = "opensearch",
+                ["number"] = version,
+                ["build_type"] = "tar",
+                ["build_hash"] = "0000000",
+                ["build_date"] = "2026-01-01T00:00:00Z",
+                ["build_snapshot"] = false,
+                ["lucene_version"] = "9.12.0",
+                ["minimum_wire_compatibility_version"] = "7.10.0",
+                ["minimum_index_compatibility_version"] = "7.0.0",
+            },
+            ["tagline"] = "The OpenSearch Project: https://opensearch.org/",
+        }, priority: priority);
+        Stub("GET", "/_nodes/plugins", 200, new JsonObject
+        {
+            ["_nodes"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 },
+            ["cluster_name"] = "fake",
+            ["nodes"] = new JsonObject
+            {
+                ["n1"] = new JsonObject
+                {
+                    ["name"] = "node-1",
+                    ["version"] = version,
+                    ["plugins"] = new JsonArray(plugins.Select(p => (JsonNode)new JsonObject { ["name"] = p, ["version"] = version }).ToArray()),
+                },
+            },
+        }, priority: priority);
     }
 
     public string Url => _server.Url!;

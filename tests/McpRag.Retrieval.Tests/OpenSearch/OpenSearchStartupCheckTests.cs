@@ -33,7 +33,7 @@ public sealed class OpenSearchStartupCheckTests : IDisposable
 
         var error = await Assert.ThrowsAsync<FormatException>(() => Check().StartAsync(CancellationToken.None));
 
-        Assert.StartsWith("tenant 'tenant-a': the tenant's index holds 1024-dimension vectors", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("tenant 'tenant-a': index 'kb' holds 1024-dimension vectors", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

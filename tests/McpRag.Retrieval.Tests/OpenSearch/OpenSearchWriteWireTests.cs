@@ -23,22 +23,29 @@ public sealed class OpenSearchWriteWireTests : IDisposable
         _host.Route("tenant-c", $$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}"}""");
 
     [Fact]
-    public async Task UpsertAsync_MissingIndex_CreatesKnnIndexThenBulkIndexesTenantDocuments()
+    public async Task UpsertAsync_MissingIndex_IsNotProvisionedAndNeverCreatesTheIndexWithTenantCredentials()
     {
         _fake.IndexCreatedOnPut(Index, 384);
+
+        var error = await Assert.ThrowsAsync<RetrievalException>(() =>
+            _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [Esim], null, CancellationToken.None));
+
+        Assert.Equal(RetrievalErrorCode.TenantNotProvisioned, error.Code);
+        Assert.Empty(_fake.RequestsTo("PUT", $"/{Index}"));
+        Assert.Empty(_fake.RequestsTo("POST", $"/{Index}/_bulk"));
+        Assert.Contains(_host.Logs.Lines, l => l.Contains("never creates indexes", StringComparison.Ordinal) && l.Contains("cluster-admin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ProvisionedIndex_BulkIndexesTenantDocuments()
+    {
+        _fake.IndexExists(Index, 384);
         _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
         _fake.Stub("POST", $"/{Index}/_bulk", 200, FakeOpenSearch.BulkResult(("index", "tenant-c:esim-setup", 201, null)));
 
         var written = await _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [Esim], null, CancellationToken.None);
 
         Assert.Equal(1, written);
-        var create = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", $"/{Index}")));
-        Assert.Empty(OpenSearchSpecShapes.CreateIndexBody(create));
-        Assert.True(create["settings"]!["index"]!["knn"]!.GetValue<bool>());
-        var properties = create["mappings"]!["properties"]!;
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type": "knn_vector", "dimension": 384, "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}"""), properties["embedding"]));
-        Assert.Equal("keyword", properties["tenant_id"]!["type"]!.GetValue<string>());
-
         var lookup = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_search")));
         Assert.Contains(lookup["query"]!["bool"]!["filter"]!.AsArray(), c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"term": {"tenant_id": "tenant-c"}}""")));
 

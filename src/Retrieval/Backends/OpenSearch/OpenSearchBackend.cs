@@ -12,10 +12,12 @@ namespace McpRag.Retrieval.Backends.OpenSearch;
 
 /// <summary>
 /// A tenant's documents in an OpenSearch index, one OpenSearch document per McpRag document. Keyword (BM25
-/// <c>multi_match</c>), semantic (<c>knn</c>) and hybrid (<c>hybrid</c> query through a normalization pipeline, or
-/// client-side rank fusion where the cluster lacks the neural-search plugin). Under document isolation the tenant is
-/// enforced twice: every request built by <see cref="OpenSearchQueries"/> carries the tenant filter, and the OpenSearch
-/// role the minted token maps to carries document-level security on the tenant field.
+/// <c>multi_match</c>), semantic (<c>knn</c>) and hybrid search, expressed per route as <see cref="OpenSearchCapabilities"/>
+/// decides from the cluster's version and plugins, read once with the route's own credentials. Under document
+/// isolation the tenant is enforced twice: every request built by <see cref="OpenSearchQueries"/> carries the tenant
+/// filter, and the OpenSearch role the minted token maps to carries document-level security on the tenant field.
+/// The server never creates an index: a missing or mismatched index is <c>tenant_not_provisioned</c>, with the
+/// operator's next step in the log.
 /// </summary>
 public sealed class OpenSearchBackend(
     IOpenSearchClient client,
@@ -25,10 +27,12 @@ public sealed class OpenSearchBackend(
     ILogger<OpenSearchBackend> logger) : IRetrievalBackend
 {
     public const string BackendName = "opensearch";
-    private static readonly TimeSpan HybridRetryAfter = TimeSpan.FromMinutes(10);
 
-    private readonly ConcurrentDictionary<string, bool> _readyIndexes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, long> _hybridUnsupportedUntil = new(StringComparer.Ordinal);
+    /// <summary>Per route (see <see cref="RouteKey"/>): the strategy chosen for it, or why the cluster cannot serve it.</summary>
+    private readonly ConcurrentDictionary<string, (OpenSearchStrategy? Strategy, string? Error)> _strategies = new(StringComparer.Ordinal);
+
+    /// <summary>Per route: <c>null</c> once its index matched the route, or the mismatch that disabled the route.</summary>
+    private readonly ConcurrentDictionary<string, string?> _readiness = new(StringComparer.Ordinal);
 
     public string Name => BackendName;
 
@@ -42,19 +46,16 @@ public sealed class OpenSearchBackend(
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, query.Filters);
         return await CallAsync(async () =>
         {
-            if (!await IndexReadyAsync(os, target, create: false, cancellationToken))
-            {
-                return new SearchPage([], null);
-            }
-
+            var strategy = StrategyFor(await StrategyAsync(os, target, cancellationToken), position);
+            await EnsureReadyAsync(os, target, cancellationToken);
             var vector = query.Mode == SearchMode.Keyword ? null : await EmbedAsync(os, [query.Text], cancellationToken);
             return query.Mode switch
             {
-                SearchMode.Keyword => await PageAsync(os, target, OpenSearchQueries.KeywordQuery(os, query.Text, scope), query, position, cancellationToken),
-                SearchMode.Semantic => await PageAsync(os, target, OpenSearchQueries.SemanticQuery(os, vector![0], Window(position, query), scope), query, position, cancellationToken),
-                _ => await HybridAsync(os, target, query, vector![0], scope, position, cancellationToken),
+                SearchMode.Keyword => await PageAsync(os, target, strategy, OpenSearchQueries.KeywordQuery(os, query.Text, scope), query, position, cancellationToken),
+                SearchMode.Semantic => await PageAsync(os, target, strategy, OpenSearchQueries.SemanticQuery(os, vector![0], Window(position, query), scope, strategy.KnnFilter), query, position, cancellationToken),
+                _ => await HybridAsync(os, target, strategy, query, vector![0], scope, position, cancellationToken),
             };
-        }, os, emptyOnMissingIndex: new SearchPage([], null));
+        }, os);
     }
 
     public async Task<RetrievalDocument?> GetAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
@@ -64,16 +65,12 @@ public sealed class OpenSearchBackend(
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         return await CallAsync(async () =>
         {
-            if (!await IndexReadyAsync(os, target, create: false, cancellationToken))
-            {
-                return null;
-            }
-
+            await EnsureReadyAsync(os, target, cancellationToken);
             var key = OpenSearchIndexNames.DocumentKey(principal.TenantId, id);
             var response = await client.SearchAsync(target, os.Index, OpenSearchQueries.ByKeys(os, [key], scope), null, cancellationToken);
             var hit = response.Hits.FirstOrDefault(h => h.Id == key && BelongsTo(os, h, principal.TenantId));
             return hit is null ? null : ToDocument(os, hit);
-        }, os, emptyOnMissingIndex: null);
+        }, os);
     }
 
     public Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken) =>
@@ -90,7 +87,7 @@ public sealed class OpenSearchBackend(
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         return await CallAsync(async () =>
         {
-            await IndexReadyAsync(os, target, create: true, cancellationToken);
+            await EnsureReadyAsync(os, target, cancellationToken);
             var written = 0;
             var done = 0;
             var failures = new List<string>();
@@ -127,7 +124,7 @@ public sealed class OpenSearchBackend(
             }
 
             return written;
-        }, os, emptyOnMissingIndex: 0, write: true);
+        }, os);
     }
 
     /// <summary>How many documents of the tenant the route's index holds (for verifying a migration).</summary>
@@ -138,6 +135,7 @@ public sealed class OpenSearchBackend(
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         return await CallAsync(async () =>
         {
+            await EnsureReadyAsync(os, target, cancellationToken);
             var body = new JsonObject
             {
                 ["size"] = 0,
@@ -145,7 +143,7 @@ public sealed class OpenSearchBackend(
                 ["query"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = scope } },
             };
             return (await client.SearchAsync(target, os.Index, body, null, cancellationToken)).Total;
-        }, os, emptyOnMissingIndex: 0L);
+        }, os);
     }
 
     public async Task<bool> DeleteAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
@@ -154,11 +152,7 @@ public sealed class OpenSearchBackend(
         var target = authorizers.TargetFor(os, principal);
         return await CallAsync(async () =>
         {
-            if (!await IndexReadyAsync(os, target, create: false, cancellationToken))
-            {
-                return false;
-            }
-
+            await EnsureReadyAsync(os, target, cancellationToken);
             var items = await client.BulkAsync(target, os.Index, [OpenSearchBulkOperation.Delete(OpenSearchIndexNames.DocumentKey(principal.TenantId, id))], cancellationToken);
             var item = items.Single();
             return item.Status switch
@@ -167,7 +161,7 @@ public sealed class OpenSearchBackend(
                 404 => false,
                 _ => throw new RetrievalException(RetrievalErrorCode.BackendError, $"the document was not deleted ({item.ErrorType ?? item.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)})"),
             };
-        }, os, emptyOnMissingIndex: false);
+        }, os);
     }
 
     /// <summary>
@@ -178,43 +172,122 @@ public sealed class OpenSearchBackend(
     {
         var os = Resolve(route);
         var mapping = await client.GetMappingAsync(authorizers.TargetFor(os, TenantPrincipal.Operator(route.TenantId)), os.Index, cancellationToken);
-        return mapping is null ? null : MappingProblem(os, VectorDimension(mapping, os.VectorField));
+        return mapping is null ? null : MappingProblem(os, mapping.Value);
     }
 
-    private static string? MappingProblem(OpenSearchRoute os, int? dimension) =>
-        dimension == os.Dimensions ? null
-        : dimension is null ? $"the tenant's index has no k-NN vector field '{os.VectorField}'; provision it with 'mcprag opensearch provision'"
-        : $"the tenant's index holds {dimension}-dimension vectors but the route's embedding model {os.EmbeddingModel} produces {os.Dimensions}; use the index's model or re-index";
-
-    private async Task<bool> IndexReadyAsync(OpenSearchRoute os, OpenSearchTarget target, bool create, CancellationToken cancellationToken)
+    /// <summary>
+    /// What in an index's mapping the route's model, vector size or vector field does not match, or <c>null</c>. The
+    /// model comes from the mapping's <c>_meta</c> where the index was provisioned by McpRag.
+    /// </summary>
+    internal static string? MappingProblem(OpenSearchRoute os, JsonElement mapping)
     {
-        var cacheKey = os.Endpoint.GetLeftPart(UriPartial.Path) + "|" + os.Index;
-        if (_readyIndexes.ContainsKey(cacheKey))
+        var (dimension, model) = ReadVectorMapping(mapping, os.VectorField);
+        return dimension is null ? $"index '{os.Index}' has no k-NN vector field '{os.VectorField}'; provision it with 'mcprag opensearch provision --apply'"
+            : dimension != os.Dimensions ? $"index '{os.Index}' holds {dimension}-dimension vectors but the route's embedding model {os.EmbeddingModel} produces {os.Dimensions}; use the index's model or re-index"
+            : model is not null && model != os.EmbeddingModel ? $"index '{os.Index}' was built with embedding model {model} but the route names {os.EmbeddingModel}; use the index's model or re-index"
+            : null;
+    }
+
+    /// <summary>
+    /// Checks once per route that its index exists and matches it. The key holds the route's model, dimensions and
+    /// vector field, so a routing-table reload that changes any of them is checked again; a mismatch disables the route
+    /// (<c>tenant_not_provisioned</c>) until the table changes. A missing index is looked up again on the next call.
+    /// </summary>
+    private async Task EnsureReadyAsync(OpenSearchRoute os, OpenSearchTarget target, CancellationToken cancellationToken)
+    {
+        var key = RouteKey(os);
+        if (_readiness.TryGetValue(key, out var known))
         {
-            return true;
+            if (known is null)
+            {
+                return;
+            }
+
+            throw NotProvisioned();
         }
 
         var mapping = await client.GetMappingAsync(target, os.Index, cancellationToken);
         if (mapping is null)
         {
-            if (!create)
+            logger.LogWarning(
+                "OpenSearch index {Index} of tenant {Tenant} does not exist; the server never creates indexes with a tenant's credentials: create it with 'mcprag opensearch provision --apply' and cluster-admin credentials",
+                os.Index, os.TenantId);
+            throw NotProvisioned();
+        }
+
+        var problem = MappingProblem(os, mapping.Value);
+        _readiness[key] = problem;
+        if (problem is not null)
+        {
+            logger.LogError("OpenSearch route of tenant {Tenant} disabled until the routing table changes: {Mismatch}", os.TenantId, problem);
+            throw NotProvisioned();
+        }
+    }
+
+    /// <summary>
+    /// The route's query strategy, decided once per route from <c>GET /</c> and <c>GET /_nodes/plugins</c> read with the
+    /// route's credentials. Credentials that may not read them (roles from before these permissions) get the
+    /// conservative strategy, with the fix in the log; an unreachable cluster is asked again on the next call.
+    /// </summary>
+    private async Task<OpenSearchStrategy> StrategyAsync(OpenSearchRoute os, OpenSearchTarget target, CancellationToken cancellationToken)
+    {
+        var key = RouteKey(os);
+        if (!_strategies.TryGetValue(key, out var chosen))
+        {
+            try
             {
-                return false;
+                var cluster = await client.GetClusterAsync(target, cancellationToken);
+                chosen = OpenSearchCapabilities.Choose(os, cluster);
+                if (chosen.Strategy is { } s)
+                {
+                    logger.LogInformation("OpenSearch route of tenant {Tenant}: hybrid {Hybrid}, k-NN filter {Filter} ({Reason})", os.TenantId, s.Hybrid, s.KnnFilter, s.Reason);
+                }
+            }
+            catch (OpenSearchRequestException ex) when (ex.Status is 401 or 403)
+            {
+                logger.LogWarning(
+                    "The credentials of tenant {Tenant} may not read the cluster version and plugins (GET / and GET /_nodes/plugins need cluster:monitor/main and cluster:monitor/nodes/info; re-apply the generated roles); using client-side hybrid fusion: {Reason}",
+                    os.TenantId, ex.Message);
+                chosen = (new OpenSearchStrategy(OpenSearchHybridExecution.ClientFusion, OpenSearchKnnFiltering.Efficient, "cluster version unknown"), null);
+            }
+            catch (OpenSearchRequestException ex) when (ex.ErrorType == OpenSearchRequestException.NotOpenSearch)
+            {
+                chosen = (null, ex.Message);
             }
 
-            await client.CreateIndexAsync(target, os.Index, OpenSearchQueries.CreateIndex(os), cancellationToken);
-            logger.LogInformation("Created OpenSearch index {Index} for tenant {Tenant}", os.Index, os.TenantId);
-            mapping = await client.GetMappingAsync(target, os.Index, cancellationToken);
+            _strategies[key] = chosen;
+            if (chosen.Error is { } error)
+            {
+                logger.LogError("OpenSearch route of tenant {Tenant} disabled until the routing table changes: {Reason}", os.TenantId, error);
+            }
         }
 
-        if (MappingProblem(os, VectorDimension(mapping, os.VectorField)) is { } problem)
-        {
-            throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, problem);
-        }
-
-        _readyIndexes[cacheKey] = true;
-        return true;
+        return chosen.Strategy ?? throw NotProvisioned();
     }
+
+    /// <summary>The strategy a page runs with: the one its cursor names, so one search never mixes strategies.</summary>
+    private static OpenSearchStrategy StrategyFor(OpenSearchStrategy current, OpenSearchPosition position)
+    {
+        if (position.Strategy is null || position.Strategy == current.Code)
+        {
+            return current;
+        }
+
+        var named = OpenSearchStrategy.FromCode(position.Strategy)!;
+        return current.CanContinue(named)
+            ? named
+            : throw RetrievalException.Invalid("cursor is not valid for this search: the backend changed how it searches; start the search again");
+    }
+
+    /// <summary>
+    /// What identifies a route for the strategy and readiness caches: a reload that changes any of these is a new route.
+    /// </summary>
+    private static string RouteKey(OpenSearchRoute os) => string.Join(
+        '|', os.TenantId, os.Endpoint.GetLeftPart(UriPartial.Path), os.Index, os.Isolation, os.Auth, os.Engine, os.VectorField, os.EmbeddingModel,
+        os.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static RetrievalException NotProvisioned() =>
+        new(RetrievalErrorCode.TenantNotProvisioned, "the tenant's search index is not ready on this server; the operator has the details in the server log");
 
     /// <summary>
     /// Sends a bulk request and re-sends the items the cluster rejected as overloaded (429), with growing pauses; other
@@ -244,11 +317,11 @@ public sealed class OpenSearchBackend(
         return operations.Select(o => results[o.Id]).ToList();
     }
 
-    private static int? VectorDimension(JsonElement? mapping, string vectorField)
+    private static (int? Dimension, string? Model) ReadVectorMapping(JsonElement root, string vectorField)
     {
-        if (mapping is not { ValueKind: JsonValueKind.Object } root)
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            return null;
+            return (null, null);
         }
 
         foreach (var index in root.EnumerateObject())
@@ -256,14 +329,16 @@ public sealed class OpenSearchBackend(
             if (index.Value.TryGetProperty("mappings", out var mappings) && mappings.TryGetProperty("properties", out var properties)
                 && properties.TryGetProperty(vectorField, out var field) && field.TryGetProperty("dimension", out var dimension) && dimension.TryGetInt32(out var value))
             {
-                return value;
+                var model = mappings.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+                    && meta.TryGetProperty(OpenSearchFields.EmbeddingModel, out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+                return (value, model);
             }
         }
 
-        return null;
+        return (null, null);
     }
 
-    private async Task<SearchPage> PageAsync(OpenSearchRoute os, OpenSearchTarget target, JsonObject query, SearchQuery search, OpenSearchPosition position, CancellationToken cancellationToken)
+    private async Task<SearchPage> PageAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, JsonObject query, SearchQuery search, OpenSearchPosition position, CancellationToken cancellationToken)
     {
         var body = OpenSearchQueries.Page(os, query, search.Text, search.TopK + 1, position.After);
         var response = await client.SearchAsync(target, os.Index, body, null, cancellationToken);
@@ -271,12 +346,12 @@ public sealed class OpenSearchBackend(
         var page = hits.Take(search.TopK).ToList();
         var seen = position.Seen + page.Count;
         var next = hits.Count > search.TopK && seen < SearchLimits.MaxResultWindow && page[^1].Sort is { ValueKind: JsonValueKind.Array } sort
-            ? new OpenSearchPosition(seen, JsonNode.Parse(sort.GetRawText())!.AsArray()).Encode()
+            ? new OpenSearchPosition(seen, JsonNode.Parse(sort.GetRawText())!.AsArray(), strategy.Code).Encode()
             : null;
         return new SearchPage(page.Select(h => ToHit(os, h)).ToList(), next);
     }
 
-    private async Task<SearchPage> HybridAsync(OpenSearchRoute os, OpenSearchTarget target, SearchQuery query, float[] vector, JsonArray scope, OpenSearchPosition position, CancellationToken cancellationToken)
+    private async Task<SearchPage> HybridAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, SearchQuery query, float[] vector, JsonArray scope, OpenSearchPosition position, CancellationToken cancellationToken)
     {
         if (position.After is not null)
         {
@@ -285,38 +360,52 @@ public sealed class OpenSearchBackend(
 
         var window = Window(position, query);
         IReadOnlyList<OpenSearchHit> ranked;
-        var endpointKey = os.Endpoint.GetLeftPart(UriPartial.Authority);
-        if (_hybridUnsupportedUntil.TryGetValue(endpointKey, out var until) && Environment.TickCount64 < until)
+        if (strategy.Hybrid == OpenSearchHybridExecution.ClientFusion)
         {
-            ranked = await FuseAsync(os, target, query, vector, scope, window, cancellationToken);
+            ranked = await FuseAsync(os, target, strategy, query, vector, scope, window, cancellationToken);
         }
         else
         {
             try
             {
-                var body = OpenSearchQueries.Hybrid(os, query.Text, vector, window, scope);
+                var body = OpenSearchQueries.Hybrid(os, query.Text, vector, window, scope, strategy.KnnFilter);
                 ranked = (await client.SearchAsync(target, os.Index, body, options.Value.HybridPipeline, cancellationToken)).Hits;
             }
-            catch (OpenSearchRequestException ex) when (ex.Status is 400 or 404 && ex.ErrorType != "index_not_found_exception")
+            catch (OpenSearchRequestException ex) when (OpenSearchRequestException.ProvesNoHybrid(ex))
             {
-                // No neural-search plugin (unknown query [hybrid]) or no pipeline: rank fusion on our side still answers.
-                logger.LogWarning("Hybrid query not available on the cluster of tenant {Tenant}, using client-side rank fusion: {Reason}", os.TenantId, ex.Message);
-                _hybridUnsupportedUntil[endpointKey] = Environment.TickCount64 + (long)HybridRetryAfter.TotalMilliseconds;
-                ranked = await FuseAsync(os, target, query, vector, scope, window, cancellationToken);
+                // The cluster said the hybrid query cannot run here, which the table did not foresee (a plugin removed,
+                // a DLS mode): this route, and only this route, ranks by client-side fusion from now on.
+                var fallback = strategy with { Hybrid = OpenSearchHybridExecution.ClientFusion, Reason = "the cluster refused the hybrid query" };
+                _strategies[RouteKey(os)] = (fallback, null);
+                logger.LogWarning("The cluster of tenant {Tenant} refused the hybrid query; this route uses client-side fusion from now on: {Reason}", os.TenantId, ex.Message);
+                if (position.Seen > 0)
+                {
+                    throw RetrievalException.Invalid("cursor is not valid for this search: the backend changed how it searches; start the search again");
+                }
+
+                strategy = fallback;
+                ranked = await FuseAsync(os, target, strategy, query, vector, scope, window, cancellationToken);
+            }
+            catch (OpenSearchRequestException ex) when (ex.Status == 400 && ex.Message.Contains(options.Value.HybridPipeline, StringComparison.Ordinal) && ex.Message.Contains("not defined", StringComparison.OrdinalIgnoreCase))
+            {
+                logger.LogWarning(
+                    "The search pipeline {Pipeline} is missing on the cluster of tenant {Tenant}; create it with 'mcprag opensearch provision --apply' and cluster-admin credentials",
+                    options.Value.HybridPipeline, os.TenantId);
+                throw NotProvisioned();
             }
         }
 
         var owned = ranked.Where(h => BelongsTo(os, h, os.TenantId)).ToList();
         var page = owned.Skip(position.Seen).Take(query.TopK).ToList();
         var seen = position.Seen + page.Count;
-        var next = owned.Count > seen && seen < SearchLimits.MaxResultWindow ? new OpenSearchPosition(seen, null).Encode() : null;
+        var next = owned.Count > seen && seen < SearchLimits.MaxResultWindow ? new OpenSearchPosition(seen, null, strategy.Code).Encode() : null;
         return new SearchPage(page.Select(h => ToHit(os, h)).ToList(), next);
     }
 
-    private async Task<IReadOnlyList<OpenSearchHit>> FuseAsync(OpenSearchRoute os, OpenSearchTarget target, SearchQuery query, float[] vector, JsonArray scope, int window, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<OpenSearchHit>> FuseAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, SearchQuery query, float[] vector, JsonArray scope, int window, CancellationToken cancellationToken)
     {
         var keyword = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.KeywordQuery(os, query.Text, scope), query.Text, window, null), null, cancellationToken);
-        var semantic = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.SemanticQuery(os, vector, window, scope), query.Text, window, null), null, cancellationToken);
+        var semantic = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.SemanticQuery(os, vector, window, scope, strategy.KnnFilter), query.Text, window, null), null, cancellationToken);
         var byId = new Dictionary<string, OpenSearchHit>(StringComparer.Ordinal);
         foreach (var hit in semantic.Hits.Concat(keyword.Hits))
         {
@@ -344,8 +433,7 @@ public sealed class OpenSearchBackend(
     }
 
     /// <summary>Runs a call against the cluster, mapping its failures to caller-safe errors (the detail goes to the log).</summary>
-    /// <remarks>A read whose index disappeared answers <paramref name="emptyOnMissingIndex"/>; a write reports it.</remarks>
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, OpenSearchRoute os, T emptyOnMissingIndex, bool write = false)
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, OpenSearchRoute os)
     {
         try
         {
@@ -353,10 +441,9 @@ public sealed class OpenSearchBackend(
         }
         catch (OpenSearchRequestException ex) when (ex.Status == 404 && ex.ErrorType == "index_not_found_exception")
         {
-            _readyIndexes.TryRemove(os.Endpoint.GetLeftPart(UriPartial.Path) + "|" + os.Index, out _);
-            return write
-                ? throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's index was removed during the write; try again")
-                : emptyOnMissingIndex;
+            _readiness.TryRemove(RouteKey(os), out _);
+            logger.LogWarning("OpenSearch index {Index} of tenant {Tenant} is gone; create it with 'mcprag opensearch provision --apply' and cluster-admin credentials", os.Index, os.TenantId);
+            throw NotProvisioned();
         }
         catch (OpenSearchRequestException ex)
         {
