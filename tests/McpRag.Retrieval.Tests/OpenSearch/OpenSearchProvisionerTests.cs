@@ -40,7 +40,7 @@ public sealed class OpenSearchProvisionerTests : IDisposable
         Assert.Contains("roles_key: \"roles\"", config, StringComparison.Ordinal);
         Assert.Contains("required_audience: \"https://shared.search.example\"", config, StringComparison.Ordinal);
         Assert.Contains("required_issuer: \"mcprag\"", config, StringComparison.Ordinal);
-        Assert.Empty(OpenSearchSpecShapes.CreateIndexBody(JsonNode.Parse(File.ReadAllText(Path.Combine(shared, "indexes", "shared-cd.json")))!.AsObject()));
+        Assert.Empty(OpenSearchSpec.CreateIndexBody(JsonNode.Parse(File.ReadAllText(Path.Combine(shared, "indexes", "shared-cd.json")))!.AsObject()));
 
         var domainFiles = Directory.GetFiles(Path.Combine(_output, "tenant-a.search.example"), "*", SearchOption.AllDirectories).Select(File.ReadAllText);
         Assert.All(domainFiles, text => Assert.DoesNotContain("tenant-b", text, StringComparison.Ordinal));
@@ -64,7 +64,7 @@ public sealed class OpenSearchProvisionerTests : IDisposable
         Assert.Contains(report, l => l.EndsWith("index mcprag-tenant-b created", StringComparison.Ordinal));
         Assert.Contains(report, l => l.EndsWith("index shared-cd already exists", StringComparison.Ordinal));
         var pipeline = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", "/_search/pipeline/mcprag-hybrid")));
-        Assert.Empty(OpenSearchSpecShapes.SearchPipelineBody(pipeline));
+        Assert.Empty(OpenSearchSpec.SearchPipelineBody(pipeline));
         var role = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", "/_plugins/_security/api/roles/mcprag_tenant_c")));
         Assert.Equal("{\"term\":{\"tenant_id\":\"tenant-c\"}}", role["index_permissions"]![0]!["dls"]!.GetValue<string>());
         var mapping = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", "/_plugins/_security/api/rolesmapping/mcprag_tenant_d")));
@@ -108,7 +108,7 @@ public sealed class OpenSearchProvisionerTests : IDisposable
 
         var create = OpenSearchQueries.CreateIndex(route);
 
-        Assert.Empty(OpenSearchSpecShapes.CreateIndexBody(create));
+        Assert.Empty(OpenSearchSpec.CreateIndexBody(create));
         Assert.True(create["settings"]!["index"]!["knn"]!.GetValue<bool>());
         var properties = create["mappings"]!["properties"]!;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type": "knn_vector", "dimension": 384, "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}"""), properties["embedding"]));

@@ -27,7 +27,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         Assert.Equal("application/json", request.RequestMessage.Headers!["Content-Type"].Single().Split(';')[0]);
         Assert.Empty(request.RequestMessage.Query!);
         var body = FakeOpenSearch.BodyOf(request);
-        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Empty(OpenSearchSpec.SearchBody(body));
         var expectedQuery = JsonNode.Parse("""
             {"bool": {"must": [{"multi_match": {"query": "returns", "fields": ["title^2", "text"]}}],
                       "filter": [{"term": {"tenant_id": "tenant-c"}}]}}
@@ -55,7 +55,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("activate an esim", SearchMode.Semantic, topK: 4), CancellationToken.None);
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search")));
-        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Empty(OpenSearchSpec.SearchBody(body));
         var knn = body["query"]!["knn"]!.AsObject();
         var field = Assert.Single(knn);
         Assert.Equal("embedding", field.Key);
@@ -81,7 +81,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         var request = Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search"));
         Assert.Equal("mcprag-hybrid", request.RequestMessage.Query!["search_pipeline"].Single());
         var body = FakeOpenSearch.BodyOf(request);
-        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Empty(OpenSearchSpec.SearchBody(body));
         var queries = body["query"]!["hybrid"]!["queries"]!.AsArray();
         Assert.Equal(2, queries.Count);
         Assert.Equal("alpha", queries[0]!["bool"]!["must"]![0]!["multi_match"]!["query"]!.GetValue<string>());
@@ -112,7 +112,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         {
             Assert.DoesNotContain("\"hybrid\"", r.RequestMessage.Body, StringComparison.Ordinal);
             Assert.Empty(r.RequestMessage.Query!);
-            Assert.Empty(OpenSearchSpecShapes.SearchBody(FakeOpenSearch.BodyOf(r)));
+            Assert.Empty(OpenSearchSpec.SearchBody(FakeOpenSearch.BodyOf(r)));
         });
     }
 
@@ -259,7 +259,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("a", SearchMode.Semantic), CancellationToken.None);
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search")));
-        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Empty(OpenSearchSpec.SearchBody(body));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-c"}}]"""), body["query"]!["bool"]!["filter"]));
         Assert.Null(body["query"]!["bool"]!["must"]![0]!["knn"]!["embedding"]!["filter"]);
     }
@@ -282,7 +282,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         Assert.Equal(mode == SearchMode.Hybrid ? 2 : 1, searches.Count);
         foreach (var body in searches.Select(FakeOpenSearch.BodyOf))
         {
-            Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+            Assert.Empty(OpenSearchSpec.SearchBody(body));
             var scopes = FindFilterArrays(body).ToList();
             Assert.NotEmpty(scopes);
             Assert.All(scopes, scope =>
@@ -304,7 +304,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-b"), OpenSearchTestHost.Query("refund", SearchMode.Keyword), CancellationToken.None);
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/mcprag-tenant-b/_search")));
-        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Empty(OpenSearchSpec.SearchBody(body));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-b"}}]"""), body["query"]!["bool"]!["filter"]));
     }
 
@@ -318,7 +318,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-a"), OpenSearchTestHost.Query("roaming", SearchMode.Semantic), CancellationToken.None);
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/kb/_search")));
-        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Empty(OpenSearchSpec.SearchBody(body));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-a"}}]}}"""), body["query"]!["knn"]!["embedding"]!["filter"]));
     }
 
@@ -495,7 +495,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         var document = await _host.Backend.GetAsync(route, OpenSearchTestHost.Caller("tenant-c"), "refund", CancellationToken.None);
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search")));
-        Assert.Empty(OpenSearchSpecShapes.SearchBody(body));
+        Assert.Empty(OpenSearchSpec.SearchBody(body));
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}, {"ids": {"values": ["tenant-c:refund"]}}]}}"""), body["query"]), body["query"]!.ToJsonString());
         Assert.Equal(("refund", "Refund", "Full text."), (document!.Id, document.Title, document.Text));

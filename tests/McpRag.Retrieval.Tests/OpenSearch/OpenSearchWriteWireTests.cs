@@ -53,7 +53,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
         Assert.Equal("wait_for", bulk.RequestMessage.Query!["refresh"].Single());
         Assert.Equal("application/x-ndjson", bulk.RequestMessage.Headers!["Content-Type"].Single().Split(';')[0]);
         var ndjson = bulk.RequestMessage.Body!;
-        Assert.Empty(OpenSearchSpecShapes.BulkBody(ndjson));
+        Assert.Empty(OpenSearchSpec.BulkBody(ndjson));
         var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"index": {"_id": "tenant-c:esim-setup"}}"""), JsonNode.Parse(lines[0])));
@@ -135,7 +135,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
 
         Assert.Equal(expected, deleted);
         var ndjson = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body!;
-        Assert.Empty(OpenSearchSpecShapes.BulkBody(ndjson));
+        Assert.Empty(OpenSearchSpec.BulkBody(ndjson));
         Assert.Equal("{\"delete\":{\"_id\":\"tenant-c:esim-setup\"}}\n", ndjson);
     }
 
@@ -144,7 +144,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
     {
         var body = OpenSearchQueries.HybridPipeline(0.3);
 
-        Assert.Empty(OpenSearchSpecShapes.SearchPipelineBody(body));
+        Assert.Empty(OpenSearchSpec.SearchPipelineBody(body));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("[0.3, 0.7]"), body["phase_results_processors"]![0]!["normalization-processor"]!["combination"]!["parameters"]!["weights"]));
     }
 
