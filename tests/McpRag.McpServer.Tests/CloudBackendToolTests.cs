@@ -189,23 +189,47 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         Assert.DoesNotContain(deployment.Shared.Requests, r => r.Method == "PUT");
     }
 
-    [Theory]
-    [InlineData("tenant-faiss217", false)]
-    [InlineData("tenant-faiss219", true)]
-    public async Task FaissRoute_BeforeAndFrom219_IsRefusedOrServed(string tenant, bool served)
+    [Fact]
+    public async Task FaissRoute_On219_IsServed()
     {
-        await using var client = await ClientAsync(tenant);
+        await using var client = await ClientAsync("tenant-faiss219");
 
-        var result = await client.CallAsync("search", new() { ["query"] = "anything", ["mode"] = "semantic" });
+        (await client.CallAsync("search", new() { ["query"] = "anything", ["mode"] = "semantic" })).Ok();
 
-        if (served)
+        Assert.Contains(deployment.Versions["2.19.1"].Searches("faiss-index"), s => s.Json["query"]!["knn"]!["embedding"]!["filter"] is not null);
+    }
+
+    [Fact]
+    public async Task Reload_ModelChangedOrFaissRouteAddedOnOldCluster_AgentSeesTenantNotProvisioned()
+    {
+        var run = Guid.NewGuid().ToString("n")[..8];
+        await using (var writer = await ClientAsync("tenant-reload", write: true))
         {
-            result.Ok();
+            await UpsertAsync(writer, $"doc-{run}", "Tariffs", $"Tariffs {run} change in April.");
         }
-        else
+
+        await using var reader = await ClientAsync("tenant-reload");
+        (await reader.CallAsync("search", new() { ["query"] = $"tariffs {run}", ["mode"] = "semantic" })).Ok();
+        var mappingChecks = deployment.Versions["2.19.1"].Requests.Count(r => r.Path == "/reload-index/_mapping");
+
+        await deployment.EditTenantsAsync(tenants =>
         {
-            Assert.Equal("tenant_not_provisioned", result.ErrorCode());
-            Assert.DoesNotContain(deployment.Versions["2.17.1"].Searches("faiss-index"), _ => true);
+            tenants["tenant-reload"]!["embeddingModel"] = "amazon.titan-embed-text-v2:0";
+            tenants["tenant-reload"]!["dimensions"] = 1024;
+            tenants["tenant-faiss217"] = CloudBackendDeployment.Route("index", deployment.Versions["2.17.1"].Url, "faiss-index", engine: "faiss");
+        });
+        var changed = await reader.CallAsync("search", new() { ["query"] = $"tariffs {run}", ["mode"] = "semantic" });
+        await using var faiss = await ClientAsync("tenant-faiss217");
+        var refused = await faiss.CallAsync("search", new() { ["query"] = "anything", ["mode"] = "semantic" });
+
+        Assert.Equal("tenant_not_provisioned", changed.ErrorCode());
+        Assert.Equal(mappingChecks + 1, deployment.Versions["2.19.1"].Requests.Count(r => r.Path == "/reload-index/_mapping"));
+        Assert.Equal("tenant_not_provisioned", refused.ErrorCode());
+        Assert.Empty(deployment.Versions["2.17.1"].Searches("faiss-index"));
+        foreach (var text in new[] { changed.Text(), refused.Text() })
+        {
+            Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("1024", text, StringComparison.Ordinal);
         }
     }
 

@@ -20,6 +20,10 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
     public const string VersionIndex = "docs";
 
     private WebApplication? _http;
+    private JsonObject _tenants = [];
+    private int _revision;
+
+    private string TenantsFile => Path.Combine(DataDir, "tenants.json");
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "mcprag-tests", "cloud-" + Guid.NewGuid().ToString("n"));
 
@@ -65,6 +69,7 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
             cluster.Provision(VersionIndex);
             cluster.Provision("own-index");
             cluster.Provision("faiss-index");
+            cluster.Provision("reload-index");
             versions[version] = cluster;
         }
 
@@ -79,7 +84,7 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
             ["tenant-a"] = Route("domain", Domain.Url, "kb"),
             ["tenant-missing"] = Route("document", Shared.Url, "not-provisioned"),
             ["tenant-i211"] = Route("index", Versions["2.11.0"].Url, "own-index"),
-            ["tenant-faiss217"] = Route("index", Versions["2.17.1"].Url, "faiss-index", engine: "faiss"),
+            ["tenant-reload"] = Route("index", Versions["2.19.1"].Url, "reload-index"),
             ["tenant-faiss219"] = Route("index", Versions["2.19.1"].Url, "faiss-index", engine: "faiss"),
             ["tenant-q"] = new JsonObject
             {
@@ -94,8 +99,8 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
             tenants[tenant] = Route("document", Versions[version].Url, VersionIndex);
         }
 
-        var tenantsFile = Path.Combine(DataDir, "tenants.json");
-        await File.WriteAllTextAsync(tenantsFile, new JsonObject { ["tenants"] = tenants }.ToJsonString());
+        _tenants = tenants;
+        await File.WriteAllTextAsync(TenantsFile, new JsonObject { ["tenants"] = tenants }.ToJsonString());
         var signingKey = Path.Combine(DataDir, "opensearch-signing-key.pem");
         using (var rsa = RSA.Create(2048))
         {
@@ -108,7 +113,7 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
             ["McpRag"] = new JsonObject
             {
                 ["DataDir"] = DataDir,
-                ["Tenants"] = new JsonObject { ["File"] = tenantsFile },
+                ["Tenants"] = new JsonObject { ["File"] = TenantsFile, ["ReloadCheckInterval"] = "00:00:00" },
                 ["OpenSearch"] = new JsonObject { ["SigningKeyFile"] = signingKey },
                 ["QIndex"] = new JsonObject
                 {
@@ -136,7 +141,18 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
         McpEndpoint = new Uri(new Uri(_http.Urls.First()), HttpServerHost.McpPath);
     }
 
-    private static JsonObject Route(string isolation, string endpoint, string? index, string? engine = null)
+    /// <summary>
+    /// Edits the routing table the running server reads (it checks the file on every call), as an operator would.
+    /// The file's time is moved forward explicitly, so the change is seen however coarse the file system's clock is.
+    /// </summary>
+    public async Task EditTenantsAsync(Action<JsonObject> edit)
+    {
+        edit(_tenants);
+        await File.WriteAllTextAsync(TenantsFile, new JsonObject { ["tenants"] = _tenants.DeepClone() }.ToJsonString());
+        File.SetLastWriteTimeUtc(TenantsFile, DateTime.UtcNow.AddMinutes(++_revision));
+    }
+
+    internal static JsonObject Route(string isolation, string endpoint, string? index, string? engine = null)
     {
         var route = new JsonObject { ["backend"] = OpenSearchBackend.BackendName, ["isolation"] = isolation, ["endpoint"] = endpoint };
         if (index is not null)

@@ -165,13 +165,24 @@ public sealed class OpenSearchBackend(
     }
 
     /// <summary>
-    /// The reason a route's existing index cannot serve the route's embedding model, or <c>null</c> when it can (or does
-    /// not exist yet). Cluster failures are thrown as <see cref="OpenSearchRequestException"/>.
+    /// The reason a route cannot be served, or <c>null</c> when it can (or its index does not exist yet): the cluster's
+    /// version cannot run the route's engine (read with the route's own credentials, and kept as the route's strategy),
+    /// or the existing index does not match the route's model. Cluster failures are thrown as <see cref="OpenSearchRequestException"/>.
     /// </summary>
-    public async Task<string?> VerifyMappingAsync(TenantRoute route, CancellationToken cancellationToken)
+    public async Task<string?> VerifyRouteAsync(TenantRoute route, CancellationToken cancellationToken)
     {
         var os = Resolve(route);
-        var mapping = await client.GetMappingAsync(authorizers.TargetFor(os, TenantPrincipal.Operator(route.TenantId)), os.Index, cancellationToken);
+        var target = authorizers.TargetFor(os, TenantPrincipal.Operator(route.TenantId));
+        try
+        {
+            await StrategyAsync(os, target, cancellationToken);
+        }
+        catch (RetrievalException ex) when (ex.Code == RetrievalErrorCode.TenantNotProvisioned)
+        {
+            return _strategies.TryGetValue(RouteKey(os), out var chosen) ? chosen.Error : ex.Message;
+        }
+
+        var mapping = await client.GetMappingAsync(target, os.Index, cancellationToken);
         return mapping is null ? null : MappingProblem(os, mapping.Value);
     }
 
