@@ -155,6 +155,20 @@ public sealed class OpenSearchSearchWireTests : IDisposable
     }
 
     [Fact]
+    public async Task SearchAsync_NodesApiNotExposed_UsesTheVersionAndAssumesTheBundledPlugins()
+    {
+        _fake.Stub("GET", "/_nodes/plugins", 404, FakeOpenSearch.Error("resource_not_found_exception", "no handler found for uri [/_nodes/plugins]", 404), priority: 1);
+        _fake.IndexExists(SharedIndex, 384);
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult());
+        var route = _host.Route("tenant-c", IndexRoute);
+
+        await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("a", SearchMode.Hybrid), CancellationToken.None);
+
+        var search = Assert.Single(_fake.RequestsTo("POST", $"/{SharedIndex}/_search"));
+        Assert.NotNull(FakeOpenSearch.BodyOf(search)["query"]!["hybrid"]);
+    }
+
+    [Fact]
     public async Task SearchAsync_HybridBadRequestThatProvesNothing_IsAnErrorAndKeepsHybrid()
     {
         _fake.IndexExists(SharedIndex, 384);

@@ -9,7 +9,14 @@ public sealed record OpenSearchCluster(Version Version, IReadOnlySet<string> Plu
     public const string NeuralSearchPlugin = "opensearch-neural-search";
     public const string KnnPlugin = "opensearch-knn";
 
-    public bool Has(string plugin) => Plugins.Contains(plugin);
+    /// <summary>
+    /// Whether the plugin list could be read. Where it could not (a managed service without the nodes API), the
+    /// plugins every OpenSearch distribution bundles are assumed, and a refused hybrid query switches the route to
+    /// client-side fusion (see <see cref="OpenSearchRequestException.ProvesNoHybrid"/>).
+    /// </summary>
+    public bool PluginsKnown { get; init; } = true;
+
+    public bool Has(string plugin) => !PluginsKnown || Plugins.Contains(plugin);
 
     /// <summary>Reads the leading <c>major.minor[.patch]</c> of a version string such as <c>2.19.1</c> or <c>3.0.0-SNAPSHOT</c>.</summary>
     public static Version? ParseVersion(string? text)

@@ -30,26 +30,39 @@ public sealed class OpenSearchHttpClient(IHttpClientFactory httpClients) : IOpen
             throw new OpenSearchRequestException(0, OpenSearchRequestException.NotOpenSearch, $"GET {target.Endpoint.Host}/ did not report an OpenSearch distribution and version");
         }
 
-        using var nodes = await SendAsync(target, HttpMethod.Get, "/_nodes/plugins", null, null, cancellationToken);
+        JsonDocument? nodes;
+        try
+        {
+            nodes = await SendAsync(target, HttpMethod.Get, "/_nodes/plugins", null, null, cancellationToken);
+        }
+        catch (OpenSearchRequestException ex) when (ex.Status is 400 or 404 or 405)
+        {
+            // A managed service that does not expose the nodes API: the version stands, the plugins are not known.
+            return new OpenSearchCluster(reported, new HashSet<string>(StringComparer.Ordinal)) { PluginsKnown = false };
+        }
+
         var plugins = new HashSet<string>(StringComparer.Ordinal);
         var nodeVersions = new List<Version>();
-        if (nodes!.RootElement.TryGetProperty("nodes", out var all) && all.ValueKind == JsonValueKind.Object)
+        using (nodes)
         {
-            foreach (var node in all.EnumerateObject())
+            if (nodes!.RootElement.TryGetProperty("nodes", out var all) && all.ValueKind == JsonValueKind.Object)
             {
-                // A cluster in compatibility mode reports 7.10.2 at GET /; each node still reports its real version.
-                if (node.Value.TryGetProperty("version", out var nv) && OpenSearchCluster.ParseVersion(nv.GetString()) is { } nodeVersion)
+                foreach (var node in all.EnumerateObject())
                 {
-                    nodeVersions.Add(nodeVersion);
-                }
-
-                if (node.Value.TryGetProperty("plugins", out var list) && list.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var plugin in list.EnumerateArray())
+                    // A cluster in compatibility mode reports 7.10.2 at GET /; each node still reports its real version.
+                    if (node.Value.TryGetProperty("version", out var nv) && OpenSearchCluster.ParseVersion(nv.GetString()) is { } nodeVersion)
                     {
-                        if (plugin.TryGetProperty("name", out var name) && name.GetString() is { } text)
+                        nodeVersions.Add(nodeVersion);
+                    }
+
+                    if (node.Value.TryGetProperty("plugins", out var list) && list.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var plugin in list.EnumerateArray())
                         {
-                            plugins.Add(text);
+                            if (plugin.TryGetProperty("name", out var name) && name.GetString() is { } text)
+                            {
+                                plugins.Add(text);
+                            }
                         }
                     }
                 }
