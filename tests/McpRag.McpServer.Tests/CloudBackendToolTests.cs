@@ -171,6 +171,31 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
     }
 
     [Fact]
+    public async Task SemanticSearch_LongDocument_FindsAPassageFarFromItsStartAndFetchReturnsTheWholeText()
+    {
+        var run = Guid.NewGuid().ToString("n")[..8];
+        var opening = string.Join(' ', Enumerable.Range(0, 40).Select(i => $"Recipe {i}: whisk the eggs, fold in the flour and bake the sponge cake for twenty minutes."));
+        var ending = "During a volcanic eruption stay indoors, close every window and wear a mask against the falling ash.";
+        await using (var writer = await ClientAsync("tenant-b", write: true))
+        {
+            var stored = (await writer.CallAsync("upsert_document", new() { ["id"] = $"handbook-{run}", ["title"] = "Household handbook", ["text"] = opening + " " + ending })).Ok();
+            Assert.True(stored.GetProperty("chunks").GetInt32() > 1);
+            await UpsertAsync(writer, $"hiking-{run}", "Mountain hiking", "Good hiking boots support the ankles on rocky mountain trails.");
+        }
+
+        await using var reader = await ClientAsync("tenant-b");
+        var hits = (await reader.CallAsync("search", new() { ["query"] = "what to do in a volcanic eruption", ["mode"] = "semantic", ["top_k"] = 2 })).Hits();
+        var document = (await reader.CallAsync("fetch", new() { ["id"] = $"handbook-{run}" })).Ok();
+
+        Assert.Equal($"handbook-{run}", hits[0].GetProperty("id").GetString());
+        // The snippet is the matching passage's (the fake does not highlight, so its opening words), not the record's.
+        Assert.DoesNotContain("Recipe 0:", hits[0].GetProperty("snippet").GetString(), StringComparison.Ordinal);
+        Assert.Equal(hits.Count, hits.Select(h => h.GetProperty("id").GetString()).Distinct().Count());
+        Assert.Equal(opening + " " + ending, document.GetProperty("text").GetString());
+        Assert.Contains(deployment.Shared.Documents("mcprag-tenant-b").Values, d => d["doc_id"]!.GetValue<string>() == $"handbook-{run}" && d["passage"] is not null);
+    }
+
+    [Fact]
     public async Task UnprovisionedIndex_AgentSeesTenantNotProvisionedAndTheServerNeverCreatesIt()
     {
         await using var client = await ClientAsync("tenant-missing", write: true);

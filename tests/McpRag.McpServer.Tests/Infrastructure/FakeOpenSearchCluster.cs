@@ -15,7 +15,7 @@ namespace McpRag.McpServer.Tests.Infrastructure;
 /// <summary>
 /// A small OpenSearch on a loopback port that answers from the requests it is sent: <c>GET /</c> and
 /// <c>GET /_nodes/plugins</c> report the simulated version, <c>_bulk</c> stores documents, <c>_search</c> runs
-/// <c>bool</c>/<c>term</c>/<c>terms</c>/<c>ids</c>/<c>multi_match</c>/<c>knn</c> (cosine, k nearest inside its filter)/<c>hybrid</c>
+/// <c>bool</c>/<c>term</c>/<c>terms</c>/<c>ids</c>/<c>exists</c>/<c>multi_match</c>/<c>knn</c> (cosine, k nearest inside its filter)/<c>hybrid</c>
 /// (min-max normalized, weighted) with <c>sort</c> and <c>search_after</c>. Indexes listed as shared apply
 /// document-level security from the caller's JWT <c>roles</c>, and like the security plugin before 3.9 (neural-search
 /// issue #1303) refuse a <c>hybrid</c> query under it. Every request is recorded for the test to inspect.
@@ -54,6 +54,9 @@ internal sealed class FakeOpenSearchCluster : IAsyncDisposable
     public bool NeuralSearch { get; }
 
     public IReadOnlyList<Recorded> Requests => _requests.ToArray();
+
+    /// <summary>The stored documents (records and passages) of an index.</summary>
+    public IReadOnlyDictionary<string, JsonObject> Documents(string index) => _indexes[index];
 
     public IEnumerable<Recorded> Searches(string index) => Requests.Where(r => r.Method == "POST" && r.Path == $"/{index}/_search");
 
@@ -234,6 +237,12 @@ internal sealed class FakeOpenSearchCluster : IAsyncDisposable
                 return docs.Where(d => Values(d.Value, field).Any(allowed.Contains)).ToDictionary(d => d.Key, _ => 0.0);
             }
 
+            case "exists":
+            {
+                var field = spec["field"]!.GetValue<string>();
+                return docs.Where(d => d.Value[field] is not null).ToDictionary(d => d.Key, _ => 0.0);
+            }
+
             case "ids":
             {
                 var ids = spec["values"]!.AsArray().Select(v => v!.GetValue<string>()).ToHashSet();
@@ -280,6 +289,12 @@ internal sealed class FakeOpenSearchCluster : IAsyncDisposable
                 {
                     var matched = Evaluate(clause!.AsObject(), docs);
                     result = result.Where(r => matched.ContainsKey(r.Key)).ToDictionary(r => r.Key, r => r.Value);
+                }
+
+                foreach (var clause in spec["must_not"]?.AsArray() ?? [])
+                {
+                    var excluded = Evaluate(clause!.AsObject(), docs);
+                    result = result.Where(r => !excluded.ContainsKey(r.Key)).ToDictionary(r => r.Key, r => r.Value);
                 }
 
                 return result;

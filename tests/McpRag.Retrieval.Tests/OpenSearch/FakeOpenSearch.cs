@@ -138,6 +138,29 @@ internal sealed class FakeOpenSearch : IDisposable
         }
     }
 
+    /// <summary>
+    /// <c>POST /{index}/_bulk</c> answers every action line of the request: index as created (201), delete as
+    /// not found (404), as a cluster without those documents would.
+    /// </summary>
+    public void BulkAcceptsAll(string index)
+    {
+        _server.Given(Request.Create().WithPath($"/{index}/_bulk").UsingPost()).AtPriority(5)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var items = (request.Body ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(l => JsonNode.Parse(l)!.AsObject())
+                    .Where(l => l.Count == 1 && l.First().Key is "index" or "delete" && l.First().Value is JsonObject meta && meta.ContainsKey("_id"))
+                    .Select(l => (l.First().Key, l.First().Value!["_id"]!.GetValue<string>(), l.First().Key == "delete" ? 404 : 201, (string?)null))
+                    .ToArray();
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData { BodyAsString = BulkResult(items).ToJsonString(), DetectedBodyType = WireMock.Types.BodyType.String },
+                };
+            }));
+    }
+
     /// <summary>A SearchResult: took, timed_out, _shards and hits {total, max_score, hits}.</summary>
     public static JsonObject SearchResult(params JsonObject[] hits) => new()
     {

@@ -30,7 +30,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         Assert.Empty(OpenSearchSpec.SearchBody(body));
         var expectedQuery = JsonNode.Parse("""
             {"bool": {"must": [{"multi_match": {"query": "returns", "fields": ["title^2", "text"]}}],
-                      "filter": [{"term": {"tenant_id": "tenant-c"}}]}}
+                      "filter": [{"term": {"tenant_id": "tenant-c"}}, {"bool": {"must_not": [{"exists": {"field": "passage"}}]}}]}}
             """);
         Assert.True(JsonNode.DeepEquals(expectedQuery, body["query"]), body["query"]!.ToJsonString());
         Assert.Equal(6, body["size"]!.GetValue<int>());
@@ -61,7 +61,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         Assert.Equal("embedding", field.Key);
         var vector = field.Value!["vector"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
         Assert.Equal(OpenSearchTestHost.Embed("activate an esim"), vector);
-        Assert.Equal(5, field.Value["k"]!.GetValue<int>());
+        Assert.Equal(5 * OpenSearchBackend.PassageOversampling, field.Value["k"]!.GetValue<int>());
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}]}}"""), field.Value["filter"]));
     }
 
@@ -85,7 +85,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         var queries = body["query"]!["hybrid"]!["queries"]!.AsArray();
         Assert.Equal(2, queries.Count);
         Assert.Equal("alpha", queries[0]!["bool"]!["must"]![0]!["multi_match"]!["query"]!.GetValue<string>());
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-c"}}]"""), queries[0]!["bool"]!["filter"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-c"}}, {"bool": {"must_not": [{"exists": {"field": "passage"}}]}}]"""), queries[0]!["bool"]!["filter"]));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}]}}"""), queries[1]!["knn"]!["embedding"]!["filter"]));
         Assert.Null(body["sort"]);
         Assert.Equal(["a"], page.Hits.Select(h => h.Id));
@@ -319,7 +319,7 @@ public sealed class OpenSearchSearchWireTests : IDisposable
 
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/mcprag-tenant-b/_search")));
         Assert.Empty(OpenSearchSpec.SearchBody(body));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-b"}}]"""), body["query"]!["bool"]!["filter"]));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""[{"term": {"tenant_id": "tenant-b"}}, {"bool": {"must_not": [{"exists": {"field": "passage"}}]}}]"""), body["query"]!["bool"]!["filter"]));
     }
 
     [Fact]
@@ -391,6 +391,28 @@ public sealed class OpenSearchSearchWireTests : IDisposable
         Assert.Equal("both", page.Hits[0].Id);
         Assert.Equal(["both", "keyword-only", "semantic-only"], page.Hits.Select(h => h.Id));
         Assert.All(_fake.RequestsTo("POST", $"/{SharedIndex}/_search"), r => Assert.Contains("\"term\":{\"tenant_id\":\"tenant-c\"}", r.RequestMessage.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SearchAsync_SemanticHitsOfAPassageAndItsRecord_CollapseToOneDocumentWithThePassageSnippet()
+    {
+        _fake.IndexExists(SharedIndex, 384);
+        var passage = FakeOpenSearch.Hit(SharedIndex, "tenant-c", "manual", 0.95, "Router manual", "Step 40: reset the router.", highlight: "Step 40: **reset** the router.");
+        passage["_id"] = "tenant-c~3:manual";
+        passage["_source"]!["passage"] = 3;
+        _fake.Stub("POST", $"/{SharedIndex}/_search", 200, FakeOpenSearch.SearchResult(
+            passage,
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "manual", 0.9, "Router manual", "Step 1: unpack."),
+            FakeOpenSearch.Hit(SharedIndex, "tenant-c", "faq", 0.8, "FAQ", "Questions.")));
+        var route = _host.Route("tenant-c", DocumentRoute);
+
+        var page = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("reset", SearchMode.Semantic, topK: 1), CancellationToken.None);
+        var next = await _host.Backend.SearchAsync(route, OpenSearchTestHost.Caller("tenant-c"), OpenSearchTestHost.Query("reset", SearchMode.Semantic, topK: 1, position: page.NextPosition), CancellationToken.None);
+
+        var hit = Assert.Single(page.Hits);
+        Assert.Equal(("manual", "Step 40: **reset** the router.", 0.95), (hit.Id, hit.Snippet, hit.Score));
+        Assert.Equal(["faq"], next.Hits.Select(h => h.Id));
+        Assert.Null(next.NextPosition);
     }
 
     [Fact]

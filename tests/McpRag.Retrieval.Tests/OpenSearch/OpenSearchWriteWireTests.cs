@@ -129,6 +129,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
     public async Task DeleteAsync_TenantDocument_SendsBulkDeleteOfTheTenantKey(int itemStatus, bool expected)
     {
         _fake.IndexExists(Index, 384);
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
         _fake.Stub("POST", $"/{Index}/_bulk", 200, FakeOpenSearch.BulkResult(("delete", "tenant-c:esim-setup", itemStatus, null)));
 
         var deleted = await _host.Backend.DeleteAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), "esim-setup", CancellationToken.None);
@@ -137,6 +138,77 @@ public sealed class OpenSearchWriteWireTests : IDisposable
         var ndjson = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body!;
         Assert.Empty(OpenSearchSpec.BulkBody(ndjson));
         Assert.Equal("{\"delete\":{\"_id\":\"tenant-c:esim-setup\"}}\n", ndjson);
+    }
+
+    private static readonly RetrievalDocument LongManual = new("manual", "Router manual", string.Join(' ', Enumerable.Range(0, 90).Select(i => $"Step {i}: check cable number {i} and note its light.")))
+    {
+        Url = "https://kb.example/manual",
+        Attributes = new Dictionary<string, IReadOnlyList<string>> { ["category"] = ["manual"] },
+    };
+
+    [Fact]
+    public async Task UpsertAsync_LongDocument_WritesItsRecordAndOnePassageDocumentPerFurtherPassage()
+    {
+        _fake.IndexExists(Index, 384);
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
+        _fake.BulkAcceptsAll(Index);
+        var passages = new McpRag.Retrieval.Ingest.TextChunker(new McpRag.Retrieval.Ingest.ChunkingOptions()).Split(LongManual.Text);
+
+        var indexed = await _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [LongManual], null, CancellationToken.None);
+
+        Assert.True(passages.Count >= 3, passages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(passages.Count, indexed);
+        var ndjson = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body!;
+        Assert.Empty(OpenSearchSpec.BulkBody(ndjson));
+        var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(2 * passages.Count, lines.Count);
+        var record = lines[1];
+        Assert.Equal(LongManual.Text, record["text"]!.GetValue<string>());
+        Assert.Equal(passages.Count, record["passages"]!.GetValue<int>());
+        Assert.Null(record["passage"]);
+        for (var n = 1; n < passages.Count; n++)
+        {
+            Assert.Equal($"tenant-c~{n}:manual", lines[2 * n]["index"]!["_id"]!.GetValue<string>());
+            var passage = lines[(2 * n) + 1];
+            Assert.Equal((n, "manual", "tenant-c", passages[n]), (passage["passage"]!.GetValue<int>(), passage["doc_id"]!.GetValue<string>(), passage["tenant_id"]!.GetValue<string>(), passage["text"]!.GetValue<string>()));
+            Assert.Equal(LongManual.Url, passage["url"]!.GetValue<string>());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"category": ["manual"]}"""), passage["attributes"]));
+            Assert.Null(passage["content_hash"]);
+            Assert.Equal(OpenSearchTestHost.Embed(LongManual.Title + "\n\n" + passages[n]), passage["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ShorterNewVersion_DeletesThePassagesItNoLongerHas()
+    {
+        _fake.IndexExists(Index, 384);
+        var stored = FakeOpenSearch.Hit(Index, "tenant-c", "manual", 1, "Router manual", "old");
+        stored["_source"]!["content_hash"] = "an-older-version";
+        stored["_source"]!["passages"] = 4;
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult(stored));
+        _fake.BulkAcceptsAll(Index);
+
+        await _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [LongManual with { Text = "Now one short passage." }], null, CancellationToken.None);
+
+        var actions = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonNode.Parse(l)!.AsObject()).Where(l => l.Count == 1).Select(l => l.First().Key + " " + l.First().Value!["_id"]).ToList();
+        Assert.Equal(["index tenant-c:manual", "delete tenant-c~1:manual", "delete tenant-c~2:manual", "delete tenant-c~3:manual"], actions);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_DocumentWithPassages_DeletesTheRecordAndEveryPassage()
+    {
+        _fake.IndexExists(Index, 384);
+        var stored = FakeOpenSearch.Hit(Index, "tenant-c", "manual", 1, "Router manual", "text");
+        stored["_source"]!["passages"] = 3;
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult(stored));
+        _fake.Stub("POST", $"/{Index}/_bulk", 200, FakeOpenSearch.BulkResult(("delete", "tenant-c:manual", 200, null), ("delete", "tenant-c~1:manual", 200, null), ("delete", "tenant-c~2:manual", 200, null)));
+
+        Assert.True(await _host.Backend.DeleteAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), "manual", CancellationToken.None));
+
+        var lookup = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_search")));
+        Assert.Contains(lookup["query"]!["bool"]!["filter"]!.AsArray(), c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"term": {"tenant_id": "tenant-c"}}""")));
+        Assert.Equal("{\"delete\":{\"_id\":\"tenant-c:manual\"}}\n{\"delete\":{\"_id\":\"tenant-c~1:manual\"}}\n{\"delete\":{\"_id\":\"tenant-c~2:manual\"}}\n", Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.AI;
@@ -24,9 +25,13 @@ public sealed class OpenSearchBackend(
     OpenSearchAuthorizers authorizers,
     OpenSearchEmbeddings embeddings,
     IOptions<OpenSearchOptions> options,
+    IOptions<LocalBackendOptions> chunking,
     ILogger<OpenSearchBackend> logger) : IRetrievalBackend
 {
     public const string BackendName = "opensearch";
+
+    /// <summary>How many hits per wanted document a ranked search asks for, so passages of one document do not crowd out others.</summary>
+    public const int PassageOversampling = 4;
 
     /// <summary>Per route (see <see cref="RouteKey"/>): the strategy chosen for it, or why the cluster cannot serve it.</summary>
     private readonly ConcurrentDictionary<string, (OpenSearchStrategy? Strategy, string? Error)> _strategies = new(StringComparer.Ordinal);
@@ -52,7 +57,7 @@ public sealed class OpenSearchBackend(
             return query.Mode switch
             {
                 SearchMode.Keyword => await PageAsync(os, target, strategy, OpenSearchQueries.KeywordQuery(os, query.Text, scope), query, position, cancellationToken),
-                SearchMode.Semantic => await PageAsync(os, target, strategy, OpenSearchQueries.SemanticQuery(os, vector![0], Window(position, query), scope, strategy.KnnFilter), query, position, cancellationToken),
+                SearchMode.Semantic => await SemanticAsync(os, target, strategy, query, vector![0], scope, position, cancellationToken),
                 _ => await HybridAsync(os, target, strategy, query, vector![0], scope, position, cancellationToken),
             };
         }, os);
@@ -73,43 +78,84 @@ public sealed class OpenSearchBackend(
         }, os);
     }
 
-    public Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken) =>
-        ImportAsync(route, principal, documents.Select(d => (d, (float[]?)null)).ToList(), progress, cancellationToken);
+    /// <summary>Writes documents; returns the passages indexed (0 for a document already stored unchanged).</summary>
+    public async Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        (await WriteAsync(route, principal, documents.Select(d => (d, (float[]?)null)).ToList(), progress, cancellationToken)).Passages;
 
     /// <summary>
-    /// Writes documents, using the given vectors where there are any (they must come from the route's embedding model)
-    /// and embedding the rest. Unchanged documents are skipped, so an interrupted import can simply be run again.
+    /// Writes documents, using the given vectors where there are any (they must come from the route's embedding model,
+    /// and are used for single-passage documents) and embedding the rest. Unchanged documents are skipped, so an
+    /// interrupted import can simply be run again. Returns the documents written.
     /// </summary>
-    public async Task<int> ImportAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, IProgress<int>? progress, CancellationToken cancellationToken)
+    public async Task<int> ImportAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, IProgress<int>? progress, CancellationToken cancellationToken) =>
+        (await WriteAsync(route, principal, documents, progress, cancellationToken)).Documents;
+
+    /// <summary>
+    /// Each changed document becomes its record (the whole text, the first passage's vector, the passage count) and one
+    /// passage document per further passage (the local backend's chunking, each passage embedded with the title), so
+    /// every part of a long document is found semantically. Passages beyond a shorter new version are deleted in the
+    /// same bulk request.
+    /// </summary>
+    private async Task<(int Documents, int Passages)> WriteAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var os = Resolve(route);
         var target = authorizers.TargetFor(os, principal);
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
+        var chunker = new TextChunker(chunking.Value.Chunking);
         return await CallAsync(async () =>
         {
             await EnsureReadyAsync(os, target, cancellationToken);
-            var written = 0;
-            var done = 0;
+            var (writtenDocuments, writtenPassages, done) = (0, 0, 0);
             var failures = new List<string>();
             foreach (var batch in documents.Chunk(Math.Max(1, options.Value.BulkDocuments)))
             {
                 var keys = batch.Select(d => OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id)).Distinct().ToList();
-                var stored = await client.SearchAsync(target, os.Index, OpenSearchQueries.ByKeys(os, keys, scope, OpenSearchFields.ContentHash), null, cancellationToken);
+                var stored = await client.SearchAsync(target, os.Index, OpenSearchQueries.ByKeys(os, keys, scope, OpenSearchFields.ContentHash, OpenSearchFields.Passages), null, cancellationToken);
                 var storedHashes = stored.Hits.ToDictionary(h => h.Id, h => ReadString(h.Source, OpenSearchFields.ContentHash), StringComparer.Ordinal);
+                var storedPassages = stored.Hits.ToDictionary(h => h.Id, h => PassageCount(h.Source), StringComparer.Ordinal);
                 var changed = batch
-                    .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id), Hash: ContentHash(os, d.Document)))
+                    .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id), Hash: ContentHash(os, d.Document), Passages: Passages(chunker, d.Document)))
                     .Where(d => storedHashes.GetValueOrDefault(d.Key) != d.Hash)
                     .ToList();
                 if (changed.Count > 0)
                 {
-                    var missing = changed.Where(d => d.Vector is null || d.Vector.Length != os.Dimensions).ToList();
-                    var embedded = missing.Count == 0 ? [] : await EmbedAsync(os, missing.Select(d => EmbeddingText(d.Document)).ToList(), cancellationToken);
+                    var texts = changed
+                        .Where(d => !(d.Passages.Count == 1 && d.Vector is { } v && v.Length == os.Dimensions))
+                        .SelectMany(d => d.Passages.Select(p => EmbeddingText(d.Document.Title, p)))
+                        .ToList();
+                    var embedded = texts.Count == 0 ? [] : await EmbedAsync(os, texts, cancellationToken);
                     var next = 0;
-                    var vectors = changed.Select(d => d.Vector is { } v && v.Length == os.Dimensions ? v : embedded[next++]).ToList();
-                    var operations = changed.Select((d, i) => OpenSearchBulkOperation.Index(d.Key, Source(os, principal.TenantId, d.Document, d.Key, d.Hash, vectors[i]))).ToList();
+                    var operations = new List<OpenSearchBulkOperation>();
+                    var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var d in changed)
+                    {
+                        var vectors = d.Passages.Count == 1 && d.Vector is { } given && given.Length == os.Dimensions
+                            ? [given]
+                            : d.Passages.Select(_ => embedded[next++]).ToArray();
+                        operations.Add(OpenSearchBulkOperation.Index(d.Key, Source(os, principal.TenantId, d.Document, d.Key, d.Hash, vectors[0], d.Passages.Count)));
+                        owners[d.Key] = d.Document.Id;
+                        for (var n = 1; n < d.Passages.Count; n++)
+                        {
+                            var key = OpenSearchIndexNames.PassageKey(principal.TenantId, d.Document.Id, n);
+                            operations.Add(OpenSearchBulkOperation.Index(key, PassageSource(os, principal.TenantId, d.Document, key, n, d.Passages[n], vectors[n])));
+                            owners[key] = d.Document.Id;
+                        }
+
+                        for (var n = d.Passages.Count; n < storedPassages.GetValueOrDefault(d.Key, 1); n++)
+                        {
+                            var key = OpenSearchIndexNames.PassageKey(principal.TenantId, d.Document.Id, n);
+                            operations.Add(OpenSearchBulkOperation.Delete(key));
+                            owners[key] = d.Document.Id;
+                        }
+                    }
+
                     var items = await BulkWithRetriesAsync(target, os.Index, operations, cancellationToken);
-                    written += items.Count(i => i.Succeeded);
-                    failures.AddRange(items.Where(i => !i.Succeeded).Select(i => $"{DocumentIdOf(i.Id)} ({i.ErrorType ?? i.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
+                    var failed = items.Where(i => !i.Succeeded && !(i.Action == "delete" && i.Status == 404)).ToList();
+                    var failedDocuments = failed.Select(i => owners[i.Id]).ToHashSet(StringComparer.Ordinal);
+                    writtenDocuments += changed.Count(d => !failedDocuments.Contains(d.Document.Id));
+                    writtenPassages += items.Count(i => i.Succeeded && i.Action == "index");
+                    failures.AddRange(failed.GroupBy(i => owners[i.Id], StringComparer.Ordinal)
+                        .Select(g => $"{g.Key} ({g.First().ErrorType ?? g.First().Status.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
                 }
 
                 done += batch.Length;
@@ -123,9 +169,19 @@ public sealed class OpenSearchBackend(
                     $"{failures.Count} of {documents.Count} documents were not stored: {string.Join(", ", failures.Take(10))}{(failures.Count > 10 ? ", …" : "")}");
             }
 
-            return written;
+            return (writtenDocuments, writtenPassages);
         }, os);
     }
+
+    /// <summary>The document's passages: the local backend's chunks of its text (the title alone for an empty text).</summary>
+    private static IReadOnlyList<string> Passages(TextChunker chunker, RetrievalDocument document)
+    {
+        var chunks = chunker.Split(document.Text);
+        return chunks.Count > 0 ? chunks : [document.Title];
+    }
+
+    private static int PassageCount(JsonElement source) =>
+        source.ValueKind == JsonValueKind.Object && source.TryGetProperty(OpenSearchFields.Passages, out var value) && value.TryGetInt32(out var count) && count >= 1 ? count : 1;
 
     /// <summary>How many documents of the tenant the route's index holds (for verifying a migration).</summary>
     public async Task<long> CountAsync(TenantRoute route, TenantPrincipal principal, CancellationToken cancellationToken)
@@ -140,21 +196,28 @@ public sealed class OpenSearchBackend(
             {
                 ["size"] = 0,
                 ["track_total_hits"] = true,
-                ["query"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = scope } },
+                ["query"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = OpenSearchQueries.RecordsOnly(scope) } },
             };
             return (await client.SearchAsync(target, os.Index, body, null, cancellationToken)).Total;
         }, os);
     }
 
+    /// <summary>Deletes a document's record and its passages (their number is on the record).</summary>
     public async Task<bool> DeleteAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
     {
         var os = Resolve(route);
         var target = authorizers.TargetFor(os, principal);
+        var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         return await CallAsync(async () =>
         {
             await EnsureReadyAsync(os, target, cancellationToken);
-            var items = await client.BulkAsync(target, os.Index, [OpenSearchBulkOperation.Delete(OpenSearchIndexNames.DocumentKey(principal.TenantId, id))], cancellationToken);
-            var item = items.Single();
+            var key = OpenSearchIndexNames.DocumentKey(principal.TenantId, id);
+            var stored = await client.SearchAsync(target, os.Index, OpenSearchQueries.ByKeys(os, [key], scope, OpenSearchFields.Passages), null, cancellationToken);
+            var passages = stored.Hits.FirstOrDefault(h => h.Id == key) is { } record ? PassageCount(record.Source) : 1;
+            var operations = new List<OpenSearchBulkOperation> { OpenSearchBulkOperation.Delete(key) };
+            operations.AddRange(Enumerable.Range(1, passages - 1).Select(n => OpenSearchBulkOperation.Delete(OpenSearchIndexNames.PassageKey(principal.TenantId, id, n))));
+            var items = await client.BulkAsync(target, os.Index, operations, cancellationToken);
+            var item = items.First(i => i.Id == key);
             return item.Status switch
             {
                 200 => true,
@@ -362,6 +425,23 @@ public sealed class OpenSearchBackend(
         return new SearchPage(page.Select(h => ToHit(os, h)).ToList(), next);
     }
 
+    /// <summary>
+    /// k-NN over records and passages, collapsed to documents (each ranked by its best passage, whose text gives the
+    /// snippet). Pages by position, since one document may hold several of the nearest vectors.
+    /// </summary>
+    private async Task<SearchPage> SemanticAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, SearchQuery query, float[] vector, JsonArray scope, OpenSearchPosition position, CancellationToken cancellationToken)
+    {
+        if (position.After is not null)
+        {
+            throw RetrievalException.Invalid("cursor is not valid for this search");
+        }
+
+        var k = PassageWindow(position, query);
+        var body = OpenSearchQueries.Body(os, OpenSearchQueries.SemanticQuery(os, vector, k, scope, strategy.KnnFilter), query.Text, k);
+        var hits = (await client.SearchAsync(target, os.Index, body, null, cancellationToken)).Hits;
+        return RankedPage(os, ByDocument(os, hits), strategy, query, position);
+    }
+
     private async Task<SearchPage> HybridAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, SearchQuery query, float[] vector, JsonArray scope, OpenSearchPosition position, CancellationToken cancellationToken)
     {
         if (position.After is not null)
@@ -369,7 +449,7 @@ public sealed class OpenSearchBackend(
             throw RetrievalException.Invalid("cursor is not valid for this search");
         }
 
-        var window = Window(position, query);
+        var window = PassageWindow(position, query);
         IReadOnlyList<OpenSearchHit> ranked;
         if (strategy.Hybrid == OpenSearchHybridExecution.ClientFusion)
         {
@@ -380,7 +460,7 @@ public sealed class OpenSearchBackend(
             try
             {
                 var body = OpenSearchQueries.Hybrid(os, query.Text, vector, window, scope, strategy.KnnFilter);
-                ranked = (await client.SearchAsync(target, os.Index, body, options.Value.HybridPipeline, cancellationToken)).Hits;
+                ranked = ByDocument(os, (await client.SearchAsync(target, os.Index, body, options.Value.HybridPipeline, cancellationToken)).Hits);
             }
             catch (OpenSearchRequestException ex) when (OpenSearchRequestException.ProvesNoHybrid(ex))
             {
@@ -406,6 +486,12 @@ public sealed class OpenSearchBackend(
             }
         }
 
+        return RankedPage(os, ranked, strategy, query, position);
+    }
+
+    /// <summary>One page of a ranked list of documents, continued by position.</summary>
+    private static SearchPage RankedPage(OpenSearchRoute os, IReadOnlyList<OpenSearchHit> ranked, OpenSearchStrategy strategy, SearchQuery query, OpenSearchPosition position)
+    {
         var owned = ranked.Where(h => BelongsTo(os, h, os.TenantId)).ToList();
         var page = owned.Skip(position.Seen).Take(query.TopK).ToList();
         var seen = position.Seen + page.Count;
@@ -413,20 +499,39 @@ public sealed class OpenSearchBackend(
         return new SearchPage(page.Select(h => ToHit(os, h)).ToList(), next);
     }
 
+    /// <summary>Record and passage hits collapsed to one per document, in rank order (the best-ranked hit stays).</summary>
+    private static List<OpenSearchHit> ByDocument(OpenSearchRoute os, IEnumerable<OpenSearchHit> hits)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return hits.Where(h => seen.Add(DocumentOf(os, h))).ToList();
+    }
+
+    /// <summary>The document a record or passage hit belongs to.</summary>
+    private static string DocumentOf(OpenSearchRoute os, OpenSearchHit hit) => ReadString(hit.Source, OpenSearchFields.DocId) ?? DocumentIdOf(hit.Id);
+
     private async Task<IReadOnlyList<OpenSearchHit>> FuseAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, SearchQuery query, float[] vector, JsonArray scope, int window, CancellationToken cancellationToken)
     {
         var keyword = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.KeywordQuery(os, query.Text, scope), query.Text, window, null), null, cancellationToken);
         var semantic = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.SemanticQuery(os, vector, window, scope, strategy.KnnFilter), query.Text, window, null), null, cancellationToken);
-        var byId = new Dictionary<string, OpenSearchHit>(StringComparer.Ordinal);
-        foreach (var hit in semantic.Hits.Concat(keyword.Hits))
+        var keywordHits = ByDocument(os, keyword.Hits);
+        var semanticHits = ByDocument(os, semantic.Hits);
+        var byDocument = new Dictionary<string, OpenSearchHit>(StringComparer.Ordinal);
+        foreach (var hit in semanticHits.Concat(keywordHits))
         {
-            byId[hit.Id] = hit;
+            byDocument[DocumentOf(os, hit)] = hit;
         }
 
-        return ReciprocalRankFusion.Fuse(options.Value.RrfK, keyword.Hits.Select(h => h.Id).ToList(), semantic.Hits.Select(h => h.Id).ToList())
-            .Select(f => byId[f.Item] with { Score = f.Score })
+        return ReciprocalRankFusion.Fuse(options.Value.RrfK, keywordHits.Select(h => DocumentOf(os, h)).ToList(), semanticHits.Select(h => DocumentOf(os, h)).ToList())
+            .Select(f => byDocument[f.Item] with { Score = f.Score })
             .ToList();
     }
+
+    /// <summary>
+    /// Hits asked of a ranked (position-paged) search: the documents needed so far and one more, times the passages a
+    /// document may contribute, within the k-NN limit.
+    /// </summary>
+    private static int PassageWindow(OpenSearchPosition position, SearchQuery query) =>
+        Math.Min(Window(position, query) * PassageOversampling, 10_000);
 
     private static int Window(OpenSearchPosition position, SearchQuery query) =>
         Math.Min(position.Seen + query.TopK + 1, SearchLimits.MaxResultWindow + 1);
@@ -488,7 +593,7 @@ public sealed class OpenSearchBackend(
             Attributes = ReadAttributes(hit.Source),
         };
 
-    private static JsonObject Source(OpenSearchRoute os, string tenantId, RetrievalDocument document, string key, string hash, float[] vector)
+    private static JsonObject Source(OpenSearchRoute os, string tenantId, RetrievalDocument document, string key, string hash, float[] vector, int passages)
     {
         var attributes = new JsonObject();
         foreach (var (name, values) in document.Attributes)
@@ -513,10 +618,26 @@ public sealed class OpenSearchBackend(
             source[OpenSearchFields.Url] = document.Url;
         }
 
+        if (passages > 1)
+        {
+            source[OpenSearchFields.Passages] = passages;
+        }
+
         return source;
     }
 
-    private static string EmbeddingText(RetrievalDocument document) => document.Title + "\n\n" + document.Text;
+    /// <summary>A passage document: what a hit needs (tenant, ids, title, url, attributes) and the passage's text and vector.</summary>
+    private static JsonObject PassageSource(OpenSearchRoute os, string tenantId, RetrievalDocument document, string key, int passage, string text, float[] vector)
+    {
+        var source = Source(os, tenantId, document, key, hash: string.Empty, vector, passages: 1);
+        source.Remove(OpenSearchFields.ContentHash);
+        source[os.TextField] = text;
+        source[OpenSearchFields.Passage] = passage;
+        return source;
+    }
+
+    /// <summary>What a passage is embedded as: the title and the passage, as the local backend does.</summary>
+    private static string EmbeddingText(string title, string passage) => title + "\n\n" + passage;
 
     /// <summary>Content and model together: a document re-ingested unchanged is skipped, one whose model changed is re-embedded.</summary>
     internal static string ContentHash(OpenSearchRoute os, RetrievalDocument document) => document.ContentHash(os.EmbeddingModel);

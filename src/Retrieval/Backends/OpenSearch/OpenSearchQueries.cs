@@ -31,7 +31,10 @@ public static class OpenSearchQueries
         return scope;
     }
 
-    /// <summary>BM25 over title and text (<c>multi_match</c>, title boosted) inside the scope.</summary>
+    /// <summary>
+    /// BM25 over title and text (<c>multi_match</c>, title boosted) inside the scope, on document records only: a
+    /// record holds the whole text, so its passages would only repeat it.
+    /// </summary>
     public static JsonObject KeywordQuery(OpenSearchRoute route, string text, JsonArray scope) => new()
     {
         ["bool"] = new JsonObject
@@ -44,9 +47,17 @@ public static class OpenSearchQueries
                     ["fields"] = new JsonArray(route.TitleField + "^2", route.TextField),
                 },
             }),
-            ["filter"] = scope.DeepClone(),
+            ["filter"] = RecordsOnly(scope),
         },
     };
+
+    /// <summary>The scope plus "not a passage": the filter of every query that counts or ranks whole documents.</summary>
+    public static JsonArray RecordsOnly(JsonArray scope)
+    {
+        var filter = scope.DeepClone().AsArray();
+        filter.Add(new JsonObject { ["bool"] = new JsonObject { ["must_not"] = new JsonArray(new JsonObject { ["exists"] = new JsonObject { ["field"] = OpenSearchFields.Passage } }) } });
+        return filter;
+    }
 
     /// <summary>
     /// k-NN on the vector field inside the scope. With efficient filtering the scope goes into <c>knn.filter</c> (the
@@ -150,6 +161,8 @@ public static class OpenSearchQueries
                 [OpenSearchFields.Url] = new JsonObject { ["type"] = "keyword", ["index"] = false },
                 [OpenSearchFields.ContentHash] = new JsonObject { ["type"] = "keyword" },
                 [OpenSearchFields.EmbeddingModel] = new JsonObject { ["type"] = "keyword" },
+                [OpenSearchFields.Passage] = new JsonObject { ["type"] = "integer" },
+                [OpenSearchFields.Passages] = new JsonObject { ["type"] = "integer" },
                 [OpenSearchFields.Attributes] = new JsonObject { ["type"] = "object" },
                 [route.VectorField] = new JsonObject
                 {
@@ -179,7 +192,8 @@ public static class OpenSearchQueries
         }),
     };
 
-    private static JsonObject Body(OpenSearchRoute route, JsonObject query, string text, int size) => new()
+    /// <summary>A search body: the query, its size, the source without the vector, and the highlighted snippet.</summary>
+    public static JsonObject Body(OpenSearchRoute route, JsonObject query, string text, int size) => new()
     {
         ["size"] = size,
         ["query"] = query,
