@@ -114,7 +114,7 @@ public sealed class OpenSearchBackend(
                 var storedHashes = stored.Hits.ToDictionary(h => h.Id, h => ReadString(h.Source, OpenSearchFields.ContentHash), StringComparer.Ordinal);
                 var storedPassages = stored.Hits.ToDictionary(h => h.Id, h => PassageCount(h.Source), StringComparer.Ordinal);
                 var changed = batch
-                    .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id), Hash: ContentHash(os, d.Document), Passages: Passages(chunker, d.Document)))
+                    .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id), Hash: ContentHash(os, chunking.Value.Chunking, d.Document), Passages: Passages(chunker, d.Document)))
                     .Where(d => storedHashes.GetValueOrDefault(d.Key) != d.Hash)
                     .ToList();
                 if (changed.Count > 0)
@@ -639,8 +639,12 @@ public sealed class OpenSearchBackend(
     /// <summary>What a passage is embedded as: the title and the passage, as the local backend does.</summary>
     private static string EmbeddingText(string title, string passage) => title + "\n\n" + passage;
 
-    /// <summary>Content and model together: a document re-ingested unchanged is skipped, one whose model changed is re-embedded.</summary>
-    internal static string ContentHash(OpenSearchRoute os, RetrievalDocument document) => document.ContentHash(os.EmbeddingModel);
+    /// <summary>
+    /// Content, model and passage size together: a document re-ingested unchanged is skipped; one whose model or
+    /// chunking changed (or that was stored before passages existed) is embedded and written again.
+    /// </summary>
+    internal static string ContentHash(OpenSearchRoute os, ChunkingOptions chunking, RetrievalDocument document) =>
+        document.ContentHash(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{os.EmbeddingModel}|passages {chunking.ChunkWords}/{chunking.OverlapWords}"));
 
     private static string DocumentIdOf(string key) => key[(key.IndexOf(':') + 1)..];
 
