@@ -12,7 +12,8 @@ using Microsoft.Extensions.Options;
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
 /// <summary>
-/// A tenant's documents in an OpenSearch index, one OpenSearch document per McpRag document. Keyword (BM25
+/// A tenant's documents in an OpenSearch index: per McpRag document a record (whole text, first passage's vector) and
+/// one passage document per further passage, so semantic search reaches every part of a long document. Keyword (BM25
 /// <c>multi_match</c>), semantic (<c>knn</c>) and hybrid search, expressed per route as <see cref="OpenSearchCapabilities"/>
 /// decides from the cluster's version and plugins, read once with the route's own credentials. Under document
 /// isolation the tenant is enforced twice: every request built by <see cref="OpenSearchQueries"/> carries the tenant
