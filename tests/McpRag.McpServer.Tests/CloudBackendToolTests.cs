@@ -77,6 +77,8 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
                     line => Assert.Equal(tenant, JsonNode.Parse(line)!["tenant_id"]!.GetValue<string>()));
             }
         }
+
+        AssertEveryOpenSearchBodyIsValid();
     }
 
     [Theory]
@@ -110,6 +112,7 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         // Read once per route, with the route's own credentials (the server's token for this tenant).
         Assert.Single(cluster.Requests, r => r.Method == "GET" && r.Path == "/" && RolesOf(r) == tenant);
         Assert.Single(cluster.Requests, r => r.Method == "GET" && r.Path == "/_nodes/plugins" && RolesOf(r) == tenant);
+        AssertEveryOpenSearchBodyIsValid();
     }
 
     [Fact]
@@ -193,6 +196,7 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         Assert.Equal(hits.Count, hits.Select(h => h.GetProperty("id").GetString()).Distinct().Count());
         Assert.Equal(opening + " " + ending, document.GetProperty("text").GetString());
         Assert.Contains(deployment.Shared.Documents("mcprag-tenant-b").Values, d => d["doc_id"]!.GetValue<string>() == $"handbook-{run}" && d["passage"] is not null);
+        AssertEveryOpenSearchBodyIsValid();
     }
 
     [Fact]
@@ -212,6 +216,7 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         }
 
         Assert.DoesNotContain(deployment.Shared.Requests, r => r.Method == "PUT");
+        AssertEveryOpenSearchBodyIsValid();
     }
 
     [Fact]
@@ -310,6 +315,18 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         var schema = JsonSchema.FromFile(Path.Combine(RepositoryPaths.Root, "..", "shared", "contracts", "qbusiness", "SearchRelevantContent.wire.schema.json"));
         Assert.All(searches, s => Assert.True(schema.Evaluate(new JsonObject { ["request"] = JsonNode.Parse(s.Body) }).IsValid, s.Body));
         Assert.All(searches, s => Assert.NotEqual(token, s.Header("Authorization")));
+    }
+
+    /// <summary>Every body any fake cluster has received so far is valid under the official OpenSearch specification.</summary>
+    private void AssertEveryOpenSearchBodyIsValid()
+    {
+        foreach (var request in deployment.Clusters.SelectMany(c => c.Requests).Where(r => r.Body.Length > 0))
+        {
+            var errors = request.Path.EndsWith("/_search", StringComparison.Ordinal) ? OpenSearchSpec.SearchBody(request.Json)
+                : request.Path.EndsWith("/_bulk", StringComparison.Ordinal) ? OpenSearchSpec.BulkBody(request.Body)
+                : [$"no body expected for {request.Method} {request.Path}"];
+            Assert.True(errors.Count == 0, $"{request.Method} {request.Path}: {string.Join("; ", errors)}");
+        }
     }
 
     private static string? RolesOf(FakeOpenSearchCluster.Recorded request) =>

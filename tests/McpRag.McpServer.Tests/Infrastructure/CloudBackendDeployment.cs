@@ -38,6 +38,9 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
 
     internal AwsFakeEndpoints Aws { get; private set; } = null!;
 
+    /// <summary>Every fake OpenSearch cluster of the deployment.</summary>
+    internal IEnumerable<FakeOpenSearchCluster> Clusters => Versions.Values.Append(Shared).Append(Domain);
+
     public TestTokens Tokens { get; private set; } = null!;
 
     /// <summary>
