@@ -45,16 +45,22 @@ public sealed class SearchTools(CursorCodec cursors)
 
     [ToolScope(TenantPrincipal.ReadScope)]
     [McpServerTool(Name = "fetch", Title = "Read a document", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, UseStructuredContent = true, OutputSchemaType = typeof(FetchToolResult))]
-    [Description("Returns the whole text of one document of the caller's knowledge base, by the id a search result gave.")]
+    [Description("Returns the text of one document of the caller's knowledge base, by the id a search result gave. Long documents come in windows of 'max_chars' characters: call again with offset = next_offset to read on.")]
     public async Task<CallToolResult> Fetch(
         RequestContext<CallToolRequestParams> context,
         [Description("Document id from a search result.")] string id,
+        [Description("Most characters of text to return, 1-100000.")] int max_chars = TextWindow.DefaultMaxChars,
+        [Description("Where to start in the document's text, in characters (a previous result's next_offset).")] int offset = 0,
         CancellationToken cancellationToken = default)
     {
         var call = ToolCall.From(context);
+        var window = TextWindow.Of(max_chars, offset);
         var document = await call.Backend.GetAsync(call.Route, call.Principal, ToolArguments.Id(id), cancellationToken)
             ?? throw new RetrievalException(RetrievalErrorCode.NotFound, "no document with this id");
-        return ToolResults.Structured(new FetchToolResult(document.Id, document.Title, DocumentResources.UrlOf(document.Url, document.Id), document.Text, document.Attributes));
+        var (text, next) = window.Cut(document.Text);
+        return ToolResults.Structured(new FetchToolResult(
+            document.Id, document.Title, DocumentResources.UrlOf(document.Url, document.Id), text, document.Attributes,
+            window.Offset, document.Text.Length, next is not null, next));
     }
 
     /// <summary>A resource link per hit, so clients that follow links can read the document through <c>resources/read</c>.</summary>
