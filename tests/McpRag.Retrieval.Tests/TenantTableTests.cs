@@ -31,12 +31,27 @@ public sealed class TenantTableTests
     [InlineData("""{"tenants": {"t": {"quota": {"burst": 0}}}}""", "quota.burst must be between 1")]
     [InlineData("""{"tenants": {"t": {"quota": {"bursts": 5}}}}""", "quota.bursts is not a quota field")]
     [InlineData("""{"tenants": {"t": {"quota": {"burst": "ten"}}}}""", "quota.burst must be a whole number")]
+    [InlineData("""{"tenants": {"t": {"readOnly": "yes"}}}""", "\"readOnly\" must be true or false")]
+    [InlineData("""{"tenants": {"t": {"tools": []}}}""", "\"tools\" must be a list of 1-32 tool names")]
+    [InlineData("""{"tenants": {"t": {"tools": ["search", "bad name"]}}}""", "\"tools\" must be a list of 1-32 tool names")]
+    [InlineData("""{"tenants": {"t": {"tools": "search"}}}""", "\"tools\" must be a list of 1-32 tool names")]
     public void Parse_InvalidTable_ThrowsOneLineReason(string json, string reason)
     {
         var error = Assert.Throws<FormatException>(() => Parse(json));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Parse_OperatorControls_AreTyped()
+    {
+        var routes = TenantTable.Parse("""{"tenants": {"t": {"readOnly": true, "tools": ["search", "fetch"]}, "u": {}}}""", _ => null);
+
+        Assert.True(routes["t"].ReadOnly);
+        Assert.Equal(["fetch", "search"], routes["t"].Tools!.Order());
+        Assert.False(routes["u"].ReadOnly);
+        Assert.Null(routes["u"].Tools);
     }
 
     [Fact]

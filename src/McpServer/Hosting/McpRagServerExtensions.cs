@@ -27,6 +27,8 @@ public static class McpRagServerExtensions
         services.AddSingleton<CursorCodec>();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<ToolScopes>();
+        services.AddOptions<ToolAccessOptions>().BindConfiguration(ToolAccessOptions.Section);
+        services.AddSingleton<ToolAccess>();
         services.AddSingleton<TenantCallFilter>();
         services.AddSingleton<ToolListFilter>();
         services.AddSingleton<EmbeddingWarmup>();

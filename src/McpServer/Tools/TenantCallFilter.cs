@@ -21,6 +21,7 @@ namespace McpRag.McpServer.Tools;
 public sealed class TenantCallFilter(
     CallerAuthenticator callers,
     ToolScopes scopes,
+    ToolAccess access,
     ITenantDirectory directory,
     BackendRegistry backends,
     ITenantThrottle throttle,
@@ -134,6 +135,11 @@ public sealed class TenantCallFilter(
             {
                 route = await directory.FindAsync(principal.TenantId, cancellationToken)
                     ?? throw new RetrievalException(RetrievalErrorCode.TenantNotProvisioned, "the caller's tenant is not provisioned on this server");
+            }
+
+            if (operation != ReadResourceOperation)
+            {
+                access.Demand(operation, route);
             }
 
             var backend = backends.Get(route);

@@ -18,6 +18,12 @@ public sealed record TenantRoute(string TenantId, string Backend, TenantIsolatio
     /// <summary>The route's own quota fields; <c>null</c> fields fall back to the configured default quota.</summary>
     public JsonElement Quota { get; init; }
 
+    /// <summary>Operator switch: the tenant's data may be searched and read but not changed (write tools are hidden and refused).</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>Operator allowlist of the tools this tenant may use; <c>null</c> allows every tool its tokens' scopes allow.</summary>
+    public IReadOnlySet<string>? Tools { get; init; }
+
     /// <summary>The route's whole JSON object, for backend-specific settings.</summary>
     public JsonElement Settings { get; init; }
 }

@@ -85,8 +85,33 @@ public static class TenantTable
             Index = GetString(settings, "index", tenantId),
             DataRoot = GetString(settings, "dataRoot", tenantId),
             Quota = quota,
+            ReadOnly = GetBool(settings, "readOnly", tenantId),
+            Tools = GetNames(settings, "tools", tenantId),
             Settings = settings,
         };
+    }
+
+    private static bool GetBool(JsonElement settings, string name, string tenantId) =>
+        !settings.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? false
+        : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean()
+        : throw new FormatException($"tenant '{tenantId}': \"{name}\" must be true or false");
+
+    /// <summary>A list of 1-32 tool names (letters, digits, '_' and '-', at most 128 characters each).</summary>
+    private static HashSet<string>? GetNames(JsonElement settings, string name, string tenantId)
+    {
+        if (!settings.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() is 0 or > 32
+            || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 and <= 128 } tool
+                || !tool.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))
+        {
+            throw new FormatException($"tenant '{tenantId}': \"{name}\" must be a list of 1-32 tool names");
+        }
+
+        return value.EnumerateArray().Select(v => v.GetString()!).ToHashSet(StringComparer.Ordinal);
     }
 
     private static string? GetString(JsonElement settings, string name, string tenantId)

@@ -82,6 +82,9 @@ public sealed class SampleDeployment : IAsyncLifetime
         }
 
         tenants["tenants"]![WriteTenant] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant };
+        // Operator controls: a read-only tenant and one allowed only the search tool, both on the write tenant's index.
+        tenants["tenants"]!["tenant-readonly"] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant, ["readOnly"] = true };
+        tenants["tenants"]!["tenant-allowlist"] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant, ["tools"] = new JsonArray("search") };
         foreach (var (tenant, quota) in QuotaTenants)
         {
             tenants["tenants"]![tenant] = new JsonObject { ["isolation"] = "index", ["index"] = tenant, ["quota"] = JsonSerializer.SerializeToNode(quota) };
