@@ -49,6 +49,7 @@ public static class RetrievalServiceCollectionExtensions
         services.AddOptions<LocalBackendOptions>().BindConfiguration(LocalBackendOptions.Section)
             .Validate(o => o.Chunking.ChunkWords is >= 20 and <= 1_000, "McpRag:Local:Chunking:ChunkWords must be between 20 and 1000")
             .Validate(o => o.Chunking.OverlapWords >= 0 && o.Chunking.OverlapWords < o.Chunking.ChunkWords, "McpRag:Local:Chunking:OverlapWords must be at least 0 and less than ChunkWords")
+            .Validate(o => o.Chunking.MaxChunkChars is >= 200 and <= 20_000, "McpRag:Local:Chunking:MaxChunkChars must be between 200 and 20000")
             .Validate(o => o.RrfK is >= 1 and <= 1_000, "McpRag:Local:RrfK must be between 1 and 1000")
             .Validate(o => EmbeddingModels.IsKnown(o.Model), "McpRag:Local:Model must be one of: " + string.Join(", ", EmbeddingModels.Names))
             .Validate(o => Enum.IsDefined(o.Fusion), "McpRag:Local:Fusion must be Rrf or Linear")
