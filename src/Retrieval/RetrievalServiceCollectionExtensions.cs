@@ -59,10 +59,16 @@ public static class RetrievalServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<MiniLmEmbeddingGenerator>();
         services.AddSingleton<ArcticXsEmbeddingGenerator>();
-        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+        services.AddOptions<EmbeddingSchedulerOptions>().BindConfiguration(EmbeddingSchedulerOptions.Section)
+            .Validate(o => o.MaxConcurrent is >= 2 and <= 256, "McpRag:Embedding:MaxConcurrent must be between 2 and 256")
+            .Validate(o => o.MaxConcurrentWrites >= 1 && o.MaxConcurrentWrites < o.MaxConcurrent, "McpRag:Embedding:MaxConcurrentWrites must be at least 1 and less than MaxConcurrent")
+            .ValidateOnStart();
+        services.TryAddSingleton<EmbeddingScheduler>();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new ScheduledEmbeddingGenerator(
             sp.GetRequiredService<IOptions<LocalBackendOptions>>().Value.Model == EmbeddingModels.ArcticXs
                 ? sp.GetRequiredService<ArcticXsEmbeddingGenerator>()
-                : sp.GetRequiredService<MiniLmEmbeddingGenerator>());
+                : sp.GetRequiredService<MiniLmEmbeddingGenerator>(),
+            sp.GetRequiredService<EmbeddingScheduler>()));
         services.AddSingleton<LocalIndexBackend>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<LocalIndexBackend>());
         return services;

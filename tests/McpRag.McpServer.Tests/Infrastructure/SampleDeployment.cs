@@ -19,6 +19,9 @@ public sealed class SampleDeployment : IAsyncLifetime
     /// <summary>A tenant with its own index that write tests may change freely.</summary>
     public const string WriteTenant = "tenant-w";
 
+    /// <summary>A tenant with a small embedding quota (30 passages a minute, 20 per write) and the default call quota of the tests.</summary>
+    public const string EmbedTenant = "tenant-embed";
+
     public static readonly string[] SampleTenants = ["tenant-a", "tenant-b", "tenant-c", "tenant-d"];
 
     /// <summary>
@@ -30,6 +33,7 @@ public sealed class SampleDeployment : IAsyncLifetime
         ["tenant-quota"] = new { requestsPerMinute = 1, burst = 5, subjectRequestsPerMinute = 1, subjectBurst = 100 },
         ["tenant-subject"] = new { requestsPerMinute = 1, burst = 100, subjectRequestsPerMinute = 1, subjectBurst = 2 },
         ["tenant-http"] = new { requestsPerMinute = 1, burst = 2 },
+        [EmbedTenant] = new { embeddedChunksPerMinute = 30, maxChunksPerWrite = 20 },
     };
 
     public string AuditDirectory => Path.Combine(DataDir, "audit");

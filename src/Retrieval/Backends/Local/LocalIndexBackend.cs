@@ -160,6 +160,9 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         return chunksWritten;
     }
 
+    /// <summary>The passages the document is split into, each embedded once.</summary>
+    public int EmbeddingCost(RetrievalDocument document) => Split(document).Count;
+
     private IReadOnlyList<string> Split(RetrievalDocument document)
     {
         var chunks = _chunker.Split(document.Text);
