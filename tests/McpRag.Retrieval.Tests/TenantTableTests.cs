@@ -31,6 +31,8 @@ public sealed class TenantTableTests
     [InlineData("""{"tenants": {"t": {"quota": {"burst": 0}}}}""", "quota.burst must be between 1")]
     [InlineData("""{"tenants": {"t": {"quota": {"bursts": 5}}}}""", "quota.bursts is not a quota field")]
     [InlineData("""{"tenants": {"t": {"quota": {"burst": "ten"}}}}""", "quota.burst must be a whole number")]
+    [InlineData("""{"tenants": {"t": {"quota": {"embeddedChunksPerMinute": 100, "maxChunksPerWrite": 101}}}}""", "quota.maxChunksPerWrite must not exceed quota.embeddedChunksPerMinute")]
+    [InlineData("""{"tenants": {"t": {"quota": {"maxChunksPerWrite": 0}}}}""", "quota.maxChunksPerWrite must be between 1")]
     public void Parse_InvalidTable_ThrowsOneLineReason(string json, string reason)
     {
         var error = Assert.Throws<FormatException>(() => Parse(json));
