@@ -48,6 +48,31 @@ public sealed class StdioTokenSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Current_TokenFileIsLinkToFifo_ReturnsErrorWithoutHanging()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "named pipes in the file system are a Unix feature");
+        var fifo = Path.Combine(_folder, "target.fifo");
+        using (var mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var link = Path.Combine(_folder, "token.txt");
+        File.CreateSymbolicLink(link, fifo);
+        var source = new StdioTokenSource(link);
+
+        // Twice: a read that could still be stuck must not hold up the next call either.
+        foreach (var attempt in new[] { 1, 2 })
+        {
+            var call = Task.Run(source.Current, TestContext.Current.CancellationToken);
+            var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)) == call;
+            Assert.True(finished, $"call {attempt} on a token file linked to a FIFO hung");
+            Assert.Null((await call).Token);
+        }
+    }
+
+    [Fact]
     public void Current_TokenFileLargerThanTokenLimit_ReturnsTooLarge()
     {
         var file = Path.Combine(_folder, "huge.txt");
