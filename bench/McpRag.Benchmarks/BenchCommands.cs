@@ -22,6 +22,8 @@ internal static class BenchCommands
           load   [--seconds 3] [--repeats 3] [--clients 1,4,16,64] [--calls 300] [--no-peer]
           scale  [--sizes 1000,10000,100000] [--tenants 100] [--queries 200]
           ingest [--dataset DIR] [--documents 300]
+          tenant-stats [--chunks 20000] [--tenants 100] [--queries 300]   cost of per-tenant ranking statistics (prints figures)
+          write-interference [--writers 4] [--seconds 30]                another tenant's search latency during maximal writes
           report                                           rewrite docs/benchmarks.md from the latest results
           all    [--datasets DIR,DIR] [--quick] [--no-peer]  every section above, then report
         """;
@@ -50,6 +52,12 @@ internal static class BenchCommands
             case "ingest":
                 await IngestAsync(paths, options, cancellationToken);
                 break;
+            case "write-interference":
+                await WriteInterferenceAsync(paths, options, cancellationToken);
+                return 0;
+            case "tenant-stats":
+                await TenantStatisticsAsync(paths, options, cancellationToken);
+                return 0;
             case "scale-point":
                 await ScalePointAsync(paths, options, cancellationToken);
                 return 0;
@@ -101,6 +109,27 @@ internal static class BenchCommands
         var queries = options.Int("--queries", 200);
         options.EnsureAllRead();
         new ResultStore(paths).Save("scale", await ScaleBenchmark.RunAsync(paths, sizes, tenants, queries, cancellationToken));
+    }
+
+    private static async Task WriteInterferenceAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    {
+        var writers = options.Int("--writers", 4);
+        var seconds = options.Int("--seconds", 30);
+        options.EnsureAllRead();
+        using var model = new MiniLmEmbeddingGenerator();
+        var result = await new WriteInterferenceBenchmark(paths, model).RunAsync(writers, TimeSpan.FromSeconds(seconds), cancellationToken);
+        new ResultStore(paths).Save("write-interference", result);
+    }
+
+    private static async Task TenantStatisticsAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    {
+        var chunks = options.Int("--chunks", 20_000);
+        var tenants = options.Int("--tenants", 100);
+        var queries = options.Int("--queries", 300);
+        options.EnsureAllRead();
+        using var model = new MiniLmEmbeddingGenerator();
+        var result = await new TenantStatisticsBenchmark(paths, model).RunAsync(chunks, tenants, queries, cancellationToken);
+        new ResultStore(paths).Save($"tenant-stats-{chunks}-{tenants}", result);
     }
 
     private static async Task ScalePointAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)

@@ -49,6 +49,7 @@ public static class RetrievalServiceCollectionExtensions
         services.AddOptions<LocalBackendOptions>().BindConfiguration(LocalBackendOptions.Section)
             .Validate(o => o.Chunking.ChunkWords is >= 20 and <= 1_000, "McpRag:Local:Chunking:ChunkWords must be between 20 and 1000")
             .Validate(o => o.Chunking.OverlapWords >= 0 && o.Chunking.OverlapWords < o.Chunking.ChunkWords, "McpRag:Local:Chunking:OverlapWords must be at least 0 and less than ChunkWords")
+            .Validate(o => o.Chunking.MaxChunkChars is >= 200 and <= 20_000, "McpRag:Local:Chunking:MaxChunkChars must be between 200 and 20000")
             .Validate(o => o.RrfK is >= 1 and <= 1_000, "McpRag:Local:RrfK must be between 1 and 1000")
             .Validate(o => EmbeddingModels.IsKnown(o.Model), "McpRag:Local:Model must be one of: " + string.Join(", ", EmbeddingModels.Names))
             .Validate(o => Enum.IsDefined(o.Fusion), "McpRag:Local:Fusion must be Rrf or Linear")
@@ -58,10 +59,16 @@ public static class RetrievalServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<MiniLmEmbeddingGenerator>();
         services.AddSingleton<ArcticXsEmbeddingGenerator>();
-        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+        services.AddOptions<EmbeddingSchedulerOptions>().BindConfiguration(EmbeddingSchedulerOptions.Section)
+            .Validate(o => o.MaxConcurrent is >= 2 and <= 256, "McpRag:Embedding:MaxConcurrent must be between 2 and 256")
+            .Validate(o => o.MaxConcurrentWrites >= 1 && o.MaxConcurrentWrites < o.MaxConcurrent, "McpRag:Embedding:MaxConcurrentWrites must be at least 1 and less than MaxConcurrent")
+            .ValidateOnStart();
+        services.TryAddSingleton<EmbeddingScheduler>();
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new ScheduledEmbeddingGenerator(
             sp.GetRequiredService<IOptions<LocalBackendOptions>>().Value.Model == EmbeddingModels.ArcticXs
                 ? sp.GetRequiredService<ArcticXsEmbeddingGenerator>()
-                : sp.GetRequiredService<MiniLmEmbeddingGenerator>());
+                : sp.GetRequiredService<MiniLmEmbeddingGenerator>(),
+            sp.GetRequiredService<EmbeddingScheduler>()));
         services.AddSingleton<LocalIndexBackend>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<LocalIndexBackend>());
         return services;

@@ -52,6 +52,25 @@ public sealed class AuditTests(SampleDeployment deployment)
         Assert.DoesNotContain("confidential appointment query", everything, StringComparison.Ordinal);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Write_AuditFiles_AreReadableByOwnerOnly()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes only");
+        var requestId = "audit-mode-" + Guid.NewGuid().ToString("n");
+        await using (var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-b"), requestId))
+        {
+            await client.CallAsync("search", new() { ["query"] = "appointment", ["mode"] = "keyword" });
+        }
+
+        await WaitForEventsAsync(e => e.GetProperty("request_id").GetString() == requestId, 1);
+
+        var files = Directory.GetFiles(deployment.AuditDirectory, "audit-*.jsonl");
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(deployment.AuditDirectory));
+    }
+
     private async Task<HttpStatusCode> PostAsync(string requestId, string token, string body)
     {
         using var http = new HttpClient();

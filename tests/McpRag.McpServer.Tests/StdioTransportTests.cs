@@ -80,4 +80,51 @@ public sealed class StdioTransportTests(SampleDeployment deployment)
 
         Assert.Equal("tenant-b", result.Ok().GetProperty("tenant").GetString());
     }
+
+    [Fact]
+    public async Task Serve_LineOverBodyLimit_AnswersJsonRpcErrorAndKeepsServing()
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(deployment.ConfigFile, TestContext.Current.CancellationToken))!;
+        config["McpRag"]!["Http"] = new System.Text.Json.Nodes.JsonObject { ["MaxRequestBodyBytes"] = 65_536 };
+        var configFile = Path.Combine(deployment.DataDir, $"stdio-limit-{Guid.NewGuid():n}.json");
+        await File.WriteAllTextAsync(configFile, config.ToJsonString(), TestContext.Current.CancellationToken);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [RepositoryPaths.ServerDll, "serve", "--transport", "stdio", "--config", configFile, "--dev"])
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["MCPRAG_TOKEN"] = deployment.Tokens.Valid("tenant-a") },
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        try
+        {
+            var stdin = process.StandardInput;
+            await stdin.WriteLineAsync(RawMcpHttp.Initialize);
+            await stdin.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            await stdin.WriteLineAsync("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"search","arguments":{"query":""" + "\"" + new string('q', 200_000) + "\"}}}");
+            await stdin.WriteLineAsync("""{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"search","arguments":{"query":"esim"}}}""");
+            await stdin.FlushAsync(TestContext.Current.CancellationToken);
+
+            var answers = new Dictionary<int, System.Text.Json.JsonElement>();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            while (answers.Count < 3 && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                var message = System.Text.Json.JsonDocument.Parse(line).RootElement.Clone();
+                answers[message.GetProperty("id").GetInt32()] = message;
+            }
+
+            Assert.Equal("request line is larger than 65536 bytes", answers[7].GetProperty("error").GetProperty("message").GetString());
+            Assert.Equal(-32600, answers[7].GetProperty("error").GetProperty("code").GetInt32());
+            Assert.NotEqual(0, answers[8].GetProperty("result").GetProperty("structuredContent").GetProperty("results").GetArrayLength());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
 }

@@ -39,7 +39,9 @@ public sealed class EmbeddingModelTests : IDisposable
     {
         using var services = Services(new() { ["McpRag:Local:Model"] = model });
 
-        Assert.IsType(expected, services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        // The model is reached through the server's embedding scheduler.
+        var generator = Assert.IsType<ScheduledEmbeddingGenerator>(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        Assert.IsType(expected, generator.GetService(expected));
     }
 
     [Theory]

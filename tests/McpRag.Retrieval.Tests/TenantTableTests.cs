@@ -35,6 +35,8 @@ public sealed class TenantTableTests
     [InlineData("""{"tenants": {"t": {"tools": []}}}""", "\"tools\" must be a list of 1-32 tool names")]
     [InlineData("""{"tenants": {"t": {"tools": ["search", "bad name"]}}}""", "\"tools\" must be a list of 1-32 tool names")]
     [InlineData("""{"tenants": {"t": {"tools": "search"}}}""", "\"tools\" must be a list of 1-32 tool names")]
+    [InlineData("""{"tenants": {"t": {"quota": {"embeddedChunksPerMinute": 100, "maxChunksPerWrite": 101}}}}""", "quota.maxChunksPerWrite must not exceed quota.embeddedChunksPerMinute")]
+    [InlineData("""{"tenants": {"t": {"quota": {"maxChunksPerWrite": 0}}}}""", "quota.maxChunksPerWrite must be between 1")]
     public void Parse_InvalidTable_ThrowsOneLineReason(string json, string reason)
     {
         var error = Assert.Throws<FormatException>(() => Parse(json));

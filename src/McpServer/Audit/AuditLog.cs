@@ -67,7 +67,15 @@ public sealed class AuditLog : BackgroundService
             return;
         }
 
-        Directory.CreateDirectory(_directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(_directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         long reportedDrops = 0;
         try
         {
@@ -87,6 +95,14 @@ public sealed class AuditLog : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Audit files hold who asked what of which tenant: on Unix they are created readable by the server's user only
+    /// (0600, in a 0700 folder), whatever the process umask.
+    /// </summary>
+    private static FileStreamOptions FileOptionsFor() => OperatingSystem.IsWindows()
+        ? new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite }
+        : new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+
     private async Task DrainAsync()
     {
         StreamWriter? writer = null;
@@ -105,7 +121,7 @@ public sealed class AuditLog : BackgroundService
                         await writer.DisposeAsync();
                     }
 
-                    writer = new StreamWriter(new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+                    writer = new StreamWriter(new FileStream(file, FileOptionsFor()));
                     path = file;
                 }
 

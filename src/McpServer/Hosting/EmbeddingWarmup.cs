@@ -10,11 +10,11 @@ namespace McpRag.McpServer.Hosting;
 public sealed class EmbeddingWarmup(IEmbeddingGenerator<string, Embedding<float>> embeddings) : IHostedService
 {
     /// <summary>Whether the model is in memory (a generator that is not in-process has nothing to load).</summary>
-    public bool IsLoaded => embeddings is not OnnxSentenceEmbeddingGenerator onnx || onnx.IsLoaded;
+    public bool IsLoaded => embeddings.GetService<OnnxSentenceEmbeddingGenerator>() is not { } onnx || onnx.IsLoaded;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        (embeddings as OnnxSentenceEmbeddingGenerator)?.Warm();
+        embeddings.GetService<OnnxSentenceEmbeddingGenerator>()?.Warm();
         return Task.CompletedTask;
     }
 

@@ -18,7 +18,7 @@ public sealed class HttpSecurityOptions
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
 
-    /// <summary>Largest request body accepted, in bytes; larger ones get 413.</summary>
+    /// <summary>Largest request body accepted, in bytes; larger ones get 413. Also the longest line the stdio transport reads.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Deepest JSON nesting accepted in a request body; deeper ones get a JSON-RPC error.</summary>

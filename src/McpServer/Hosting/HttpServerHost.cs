@@ -18,6 +18,12 @@ public static class HttpServerHost
 {
     public const string McpPath = "/mcp";
 
+    /// <summary>Health probes only read; any other method gets 405.</summary>
+    private static readonly string[] HealthMethods = [HttpMethods.Get, HttpMethods.Head];
+
+    /// <summary>Whether <paramref name="path"/> is the MCP endpoint or below it: the only paths MCP stages see.</summary>
+    public static bool IsMcpPath(PathString path) => path.StartsWithSegments(McpPath, StringComparison.OrdinalIgnoreCase);
+
     public static WebApplication Build(ServerSettings settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
@@ -91,9 +97,11 @@ public static class HttpServerHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestLimitsMiddleware>();
-        app.UseMiddleware<McpRequestGate>();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+        // The MCP stages run only where MCP is served; every other path is answered by routing alone (404/405).
+        app.UseWhen(c => IsMcpPath(c.Request.Path), mcp => mcp.UseMiddleware<McpRequestGate>());
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(new HttpMethodMetadata(HealthMethods));
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).WithMetadata(new HttpMethodMetadata(HealthMethods));
         app.MapMcp(McpPath).RequireAuthorization();
         return app;
     }

@@ -21,7 +21,7 @@ public sealed class OriginValidationMiddleware(RequestDelegate next, IOptions<Ht
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments(HttpServerHost.McpPath, StringComparison.OrdinalIgnoreCase))
+        if (!HttpServerHost.IsMcpPath(context.Request.Path))
         {
             return next(context);
         }

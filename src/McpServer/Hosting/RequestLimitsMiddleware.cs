@@ -32,7 +32,7 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<HttpS
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!request.Path.StartsWithSegments(HttpServerHost.McpPath, StringComparison.OrdinalIgnoreCase))
+        if (!HttpServerHost.IsMcpPath(request.Path))
         {
             await next(context);
             return;

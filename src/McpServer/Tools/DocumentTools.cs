@@ -2,14 +2,19 @@ using System.ComponentModel;
 using System.Text.Json;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
+using McpRag.Retrieval.Throttling;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpRag.McpServer.Tools;
 
-/// <summary>Write tools; they need the <c>rag:write</c> scope and only ever touch the caller's tenant.</summary>
+/// <summary>
+/// Write tools; they need the <c>rag:write</c> scope and only ever touch the caller's tenant. A write is charged by
+/// what it costs: the passages it embeds come out of the tenant's embedding quota, and one call may embed at most
+/// the quota's <c>maxChunksPerWrite</c>.
+/// </summary>
 [McpServerToolType]
-public sealed class DocumentTools
+public sealed class DocumentTools(ITenantThrottle throttle)
 {
     /// <summary>Upper bound of one document's text; larger documents belong to <c>mcprag ingest</c>.</summary>
     public const int MaxTextLength = 1_000_000;
@@ -42,6 +47,24 @@ public sealed class DocumentTools
             Url = string.IsNullOrWhiteSpace(url) ? null : url.Trim(),
             Attributes = ToolArguments.Filters(attributes),
         };
+        var quota = throttle.QuotaOf(call.Route);
+        var passages = call.Backend.EmbeddingCost(document);
+        if (passages > quota.MaxChunksPerWrite)
+        {
+            throw RetrievalException.Invalid($"text makes {passages} passages to embed and one upsert_document may embed at most {quota.MaxChunksPerWrite}: split the document, or load it with mcprag ingest");
+        }
+
+        using (var charge = await throttle.ChargeEmbeddingAsync(call.Route, passages, cancellationToken))
+        {
+            if (!charge.IsAdmitted)
+            {
+                throw new RetrievalException(RetrievalErrorCode.Throttled, $"this write embeds {passages} passages and the tenant's embedding quota ({quota.EmbeddedChunksPerMinute} passages per minute) has fewer left")
+                {
+                    RetryAfter = charge.RetryAfter,
+                };
+            }
+        }
+
         var chunks = await call.Backend.UpsertAsync(call.Route, call.Principal, [document], null, cancellationToken);
         var result = new UpsertToolResult(document.Id, chunks, call.Principal.TenantId);
         return ToolResults.Structured(result);

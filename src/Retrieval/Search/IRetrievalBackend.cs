@@ -20,6 +20,12 @@ public interface IRetrievalBackend
     /// <summary>Returns the whole document, or <c>null</c> when the tenant has no document with that id.</summary>
     Task<RetrievalDocument?> GetAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// How many passages writing <paramref name="document"/> embeds: what a write is charged against the tenant's
+    /// embedding quota. One per document unless the backend splits documents into passages.
+    /// </summary>
+    int EmbeddingCost(RetrievalDocument document) => 1;
+
     /// <summary>Adds or replaces documents; returns the number of chunks written.</summary>
     Task<int> UpsertAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<RetrievalDocument> documents, IProgress<int>? progress, CancellationToken cancellationToken);
 

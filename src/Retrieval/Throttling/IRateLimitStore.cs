@@ -5,5 +5,6 @@ namespace McpRag.Retrieval.Throttling;
 /// <summary>Where token buckets live: this process, or Redis for a quota shared by several replicas.</summary>
 public interface IRateLimitStore
 {
-    ValueTask<RateLimitLease> AcquireAsync(BucketKey bucket, CancellationToken cancellationToken);
+    /// <summary>Takes <paramref name="permits"/> tokens (at most the bucket's burst) at once, or none.</summary>
+    ValueTask<RateLimitLease> AcquireAsync(BucketKey bucket, int permits, CancellationToken cancellationToken);
 }

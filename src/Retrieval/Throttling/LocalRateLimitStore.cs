@@ -15,8 +15,8 @@ public sealed class LocalRateLimitStore : IRateLimitStore, IDisposable
             AutoReplenishment = true,
         }));
 
-    public ValueTask<RateLimitLease> AcquireAsync(BucketKey bucket, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_buckets.AttemptAcquire(bucket));
+    public ValueTask<RateLimitLease> AcquireAsync(BucketKey bucket, int permits, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_buckets.AttemptAcquire(bucket, permits));
 
     public void Dispose() => _buckets.Dispose();
 }

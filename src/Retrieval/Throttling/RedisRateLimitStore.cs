@@ -40,7 +40,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
             }));
     }
 
-    public async ValueTask<RateLimitLease> AcquireAsync(BucketKey bucket, CancellationToken cancellationToken)
+    public async ValueTask<RateLimitLease> AcquireAsync(BucketKey bucket, int permits, CancellationToken cancellationToken)
     {
         try
         {
@@ -49,7 +49,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
                 throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "not connected");
             }
 
-            return await _buckets.AcquireAsync(bucket, 1, cancellationToken);
+            return await _buckets.AcquireAsync(bucket, permits, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -60,7 +60,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
                 _logger.LogWarning("Redis throttling store unreachable ({Reason}); using this replica's local limits until it is back", ex.GetType().Name);
             }
 
-            return await _fallback.AcquireAsync(bucket, cancellationToken);
+            return await _fallback.AcquireAsync(bucket, permits, cancellationToken);
         }
     }
 

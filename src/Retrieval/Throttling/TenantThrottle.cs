@@ -13,7 +13,6 @@ public sealed class TenantThrottle(IRateLimitStore store, IOptions<ThrottlingOpt
     private readonly PartitionedRateLimiter<(string Tenant, int Limit)> _concurrency = PartitionedRateLimiter.Create<(string Tenant, int Limit), (string, int)>(key =>
         RateLimitPartition.GetConcurrencyLimiter(key, k => new ConcurrencyLimiterOptions { PermitLimit = k.Limit, QueueLimit = 0 }));
 
-    /// <summary>The effective quota of a route: its own fields over the configured default.</summary>
     public TenantQuota QuotaOf(TenantRoute route) => options.Value.DefaultQuota.Overlay(route.Quota);
 
     public async ValueTask<ThrottleLease> AcquireAsync(TenantRoute route, TenantPrincipal principal, CancellationToken cancellationToken)
@@ -33,7 +32,7 @@ public sealed class TenantThrottle(IRateLimitStore store, IOptions<ThrottlingOpt
         };
         foreach (var (key, limit) in buckets)
         {
-            using var lease = await store.AcquireAsync(key, cancellationToken);
+            using var lease = await store.AcquireAsync(key, 1, cancellationToken);
             if (!lease.IsAcquired)
             {
                 slot.Dispose();
@@ -44,10 +43,33 @@ public sealed class TenantThrottle(IRateLimitStore store, IOptions<ThrottlingOpt
         return ThrottleLease.Admitted(slot);
     }
 
+    public async ValueTask<ThrottleLease> ChargeEmbeddingAsync(TenantRoute route, int passages, CancellationToken cancellationToken)
+    {
+        var quota = QuotaOf(route);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(passages, quota.MaxChunksPerWrite);
+        if (passages <= 0)
+        {
+            return ThrottleLease.Admitted(NoSlot.Instance);
+        }
+
+        using var lease = await store.AcquireAsync(BucketKey.Embedding(route.TenantId, quota.EmbeddedChunksPerMinute), passages, cancellationToken);
+        return lease.IsAcquired ? ThrottleLease.Admitted(NoSlot.Instance) : ThrottleLease.Rejected("embedding", RetryAfterOf(lease));
+    }
+
     private static TimeSpan RetryAfterOf(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry
         : lease.TryGetMetadata(RedisRateLimiting.RateLimitMetadataName.RetryAfter, out var seconds) ? TimeSpan.FromSeconds(seconds)
         : TimeSpan.FromSeconds(1);
 
     public void Dispose() => _concurrency.Dispose();
+
+    /// <summary>An embedding charge is spent, not held: nothing to give back.</summary>
+    private sealed class NoSlot : IDisposable
+    {
+        public static readonly NoSlot Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }

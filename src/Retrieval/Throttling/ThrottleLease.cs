@@ -20,7 +20,7 @@ public sealed class ThrottleLease : IDisposable
 
     public TimeSpan RetryAfter { get; }
 
-    /// <summary>Which limit rejected the call: <c>tenant</c>, <c>subject</c> or <c>concurrency</c>.</summary>
+    /// <summary>Which limit rejected the call: <c>tenant</c>, <c>subject</c>, <c>concurrency</c> or <c>embedding</c>.</summary>
     public string? Limit { get; }
 
     public static ThrottleLease Admitted(IDisposable slot) => new(true, slot, TimeSpan.Zero, null);

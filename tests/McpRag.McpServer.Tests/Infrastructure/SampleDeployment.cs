@@ -21,6 +21,8 @@ public sealed class SampleDeployment : IAsyncLifetime
 
     /// <summary>A tenant whose every subject may make two calls a minute, for the third-party client runs.</summary>
     public const string ClientsTenant = "tenant-clients";
+    /// <summary>A tenant with a small embedding quota (30 passages a minute, 20 per write) and the default call quota of the tests.</summary>
+    public const string EmbedTenant = "tenant-embed";
 
     public static readonly string[] SampleTenants = ["tenant-a", "tenant-b", "tenant-c", "tenant-d"];
 
@@ -33,10 +35,11 @@ public sealed class SampleDeployment : IAsyncLifetime
         ["tenant-quota"] = new { requestsPerMinute = 1, burst = 5, subjectRequestsPerMinute = 1, subjectBurst = 100 },
         ["tenant-subject"] = new { requestsPerMinute = 1, burst = 100, subjectRequestsPerMinute = 1, subjectBurst = 2 },
         ["tenant-http"] = new { requestsPerMinute = 1, burst = 2 },
-        // Each third-party client run uses its own subject, so its bucket holds exactly two calls.
         ["tenant-unknown-tool"] = new { requestsPerMinute = 1, burst = 2 },
         ["tenant-notify"] = new { requestsPerMinute = 1, burst = 2 },
+        // Each third-party client run uses its own subject, so its bucket holds exactly two calls.
         [ClientsTenant] = new { requestsPerMinute = 100_000, burst = 100_000, subjectRequestsPerMinute = 1, subjectBurst = 2 },
+        [EmbedTenant] = new { embeddedChunksPerMinute = 30, maxChunksPerWrite = 20 },
     };
 
     public string AuditDirectory => Path.Combine(DataDir, "audit");

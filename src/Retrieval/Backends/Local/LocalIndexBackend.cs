@@ -17,7 +17,7 @@ namespace McpRag.Retrieval.Backends.Local;
 /// The embedded backend: BM25 over Lucene, embedding similarity over the chunk vectors stored beside the text,
 /// and a fusion of both (<see cref="FusionMethod"/>). Results are whole documents (the best chunk of each gives the snippet).
 /// Every query runs inside <see cref="LocalQueries.Scope"/>, which always carries the caller's tenant, whatever
-/// the isolation mode.
+/// the isolation mode, and in a shared index keyword scores use that tenant's statistics only.
 /// </summary>
 public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
 {
@@ -63,7 +63,7 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         var index = _store.Get(route);
         return index.Search(searcher =>
         {
-            var keyword = textQuery is null ? [] : Collapse(searcher, searcher.Search(textQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs);
+            var keyword = textQuery is null ? [] : Collapse(searcher, KeywordSearcher(searcher, route, principal).Search(textQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs);
             var semantic = queryVector is null ? [] : Collapse(searcher, NearestChunks(searcher, index.Vectors, scope, queryVector, candidates));
             var ranked = query.Mode switch
             {
@@ -160,6 +160,9 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         return chunksWritten;
     }
 
+    /// <summary>The passages the document is split into, each embedded once.</summary>
+    public int EmbeddingCost(RetrievalDocument document) => Split(document).Count;
+
     private IReadOnlyList<string> Split(RetrievalDocument document)
     {
         var chunks = _chunker.Split(document.Text);
@@ -188,6 +191,13 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
 
         return result;
     }
+
+    /// <summary>
+    /// In a shared index, keyword scores use the caller's tenant's statistics only (<see cref="TenantStatistics"/>),
+    /// so another tenant's writes and deletes cannot move them; an index of its own already holds only the tenant.
+    /// </summary>
+    private static IndexSearcher KeywordSearcher(IndexSearcher searcher, TenantRoute route, TenantPrincipal principal) =>
+        route.Isolation == TenantIsolation.Document ? TenantStatistics.Scope(searcher, principal.TenantId) : searcher;
 
     private static ScoreDoc[] NearestChunks(IndexSearcher searcher, SegmentVectorCache vectors, Query scope, float[] query, int count)
     {
