@@ -113,4 +113,28 @@ public sealed class RequestAccountingTests(SampleDeployment deployment)
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(2, sessions.Distinct().Count());
     }
+
+    [Fact]
+    public async Task Post_StatefulInitializePastTheTenantsSessionCap_Returns429WhileOtherTenantsOpenSessions()
+    {
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(deployment.ConfigFile, TestContext.Current.CancellationToken))!;
+        config["McpRag"]!["Http"] = new JsonObject { ["MaxSessionsPerTenant"] = 2 };
+        var configFile = Path.Combine(deployment.DataDir, $"sessions-{Guid.NewGuid():n}.json");
+        await File.WriteAllTextAsync(configFile, config.ToJsonString(), TestContext.Current.CancellationToken);
+        await using var app = HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", configFile, Dev: true) { Stateless = false });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var endpoint = new Uri(new Uri(app.Urls.First()), HttpServerHost.McpPath);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, deployment.Tokens.Valid("tenant-a", subject: $"user-{i}"));
+            statuses.Add(response.StatusCode);
+        }
+
+        using var other = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, deployment.Tokens.Valid("tenant-b"));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
 }

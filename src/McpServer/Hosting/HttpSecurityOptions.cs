@@ -23,4 +23,10 @@ public sealed class HttpSecurityOptions
 
     /// <summary>Deepest JSON nesting accepted in a request body; deeper ones get a JSON-RPC error.</summary>
     public int MaxJsonDepth { get; set; } = 32;
+
+    /// <summary>
+    /// With <c>--stateful</c>: most sessions one tenant may hold open in this process (each holds memory until it ends
+    /// or idles out); an <c>initialize</c> past it gets 429, so one tenant cannot crowd out the others' sessions.
+    /// </summary>
+    public int MaxSessionsPerTenant { get; set; } = 100;
 }

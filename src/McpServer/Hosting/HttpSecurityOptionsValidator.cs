@@ -26,6 +26,11 @@ public sealed class HttpSecurityOptionsValidator : IValidateOptions<HttpSecurity
             failures.Add("McpRag:Http:MaxRequestBodyBytes must be between 1 KiB and 64 MiB");
         }
 
+        if (options.MaxSessionsPerTenant is < 1 or > 100_000)
+        {
+            failures.Add("McpRag:Http:MaxSessionsPerTenant must be between 1 and 100000");
+        }
+
         if (options.MaxJsonDepth is < 8 or > 256)
         {
             failures.Add("McpRag:Http:MaxJsonDepth must be between 8 and 256");

@@ -30,7 +30,19 @@ public static class HttpServerHost
         HostConfiguration.Apply(builder, settings.ConfigFile, settings.Dev);
         builder.WebHost.UseUrls(settings.Urls);
 
-        builder.Services.AddMcpRagServer(builder.Configuration).WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.StatefulForInitializeClients);
+        builder.Services.AddSingleton<TenantSessions>();
+        builder.Services.AddMcpRagServer(builder.Configuration).WithHttpTransport(o =>
+        {
+            o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.StatefulForInitializeClients;
+            // Every session is counted against its tenant while it runs (the gate refuses initialize past the cap).
+            // The SDK marks the session hook experimental (MCPEXP002); it is the only place a session's end is seen.
+#pragma warning disable MCPEXP002
+            o.RunSessionHandler = (context, server, cancellationToken) =>
+                context.RequestServices.GetRequiredService<TenantPrincipalFactory>().Create(context.User).Principal is { } principal
+                    ? context.RequestServices.GetRequiredService<TenantSessions>().RunAsync(principal.TenantId, () => server.RunAsync(cancellationToken))
+                    : server.RunAsync(cancellationToken);
+#pragma warning restore MCPEXP002
+        });
         builder.Services
             .AddAuthentication(o =>
             {

@@ -20,8 +20,15 @@ public sealed class McpRequestGate(
     ToolScopes scopes,
     ITenantDirectory directory,
     ITenantThrottle throttle,
-    IOptions<HttpServerTransportOptions> transport)
+    IOptions<HttpServerTransportOptions> transport,
+    IOptions<HttpSecurityOptions> limits,
+    TenantSessions sessions)
 {
+    /// <summary>How long a tenant at its session cap is asked to wait: sessions end when closed or idle.</summary>
+    private const int SessionRetryAfterSeconds = 60;
+
+    private readonly int _maxSessions = limits.Value.MaxSessionsPerTenant;
+
     /// <summary>A stateful session costs memory for as long as it lives, so opening one is counted like any request.</summary>
     private readonly bool _initializeIsCounted = transport.Value.SessionMode != HttpServerSessionMode.Stateless;
 
@@ -51,6 +58,13 @@ public sealed class McpRequestGate(
             }
 
             await next(context);
+            return;
+        }
+
+        if (method == "initialize" && _initializeIsCounted && sessions.OpenFor(principal.TenantId) >= _maxSessions)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = SessionRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return;
         }
 
