@@ -26,6 +26,7 @@ public sealed class JwksRefreshTests : IAsyncDisposable
     private WebApplication? _issuer;
     private WebApplication? _server;
     private int _jwksFetches;
+    private string _resource = "";
 
     [Fact]
     public async Task Post_RotatedKeyThenUnknownKids_OneRefreshPicksUpRotationAndFloodCausesNoMore()
@@ -71,6 +72,25 @@ public sealed class JwksRefreshTests : IAsyncDisposable
         Assert.Equal(0, fetchesAfterFlood - fetchesAfterRotation);
     }
 
+    [Fact]
+    public async Task Post_DefaultSettings_AcceptCanonicalResourceUrlAsAudienceOnly()
+    {
+        _published.Add(_first);
+        var endpoint = await StartAsync();
+
+        using var canonical = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, Token(_first));
+        using var legacy = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, Token(_first, audience: "mcprag"));
+        using var slash = await RawMcpHttp.PostAsync(endpoint, RawMcpHttp.Initialize, Token(_first, audience: _resource + "/"));
+        using var metadata = await RawMcpHttp.Http.GetAsync(new Uri(endpoint.GetLeftPart(UriPartial.Authority) + "/.well-known/oauth-protected-resource/mcp"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, canonical.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, legacy.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, slash.StatusCode);
+        var document = JsonNode.Parse(await metadata.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal(_resource, document["resource"]!.GetValue<string>());
+        Assert.Equal([IssuerUrl], document["authorization_servers"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
     private async Task WaitForFetchesAsync(int count)
     {
         for (var i = 0; i < 100 && Volatile.Read(ref _jwksFetches) < count; i++)
@@ -79,10 +99,10 @@ public sealed class JwksRefreshTests : IAsyncDisposable
         }
     }
 
-    private string Token(RsaSecurityKey key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    private string Token(RsaSecurityKey key, string? audience = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = IssuerUrl,
-        Audience = "mcprag",
+        Audience = audience ?? _resource,
         Expires = DateTime.UtcNow.AddMinutes(10),
         Subject = new ClaimsIdentity([new Claim("sub", "jwks-tester"), new Claim("tenant_id", "tenant-a"), new Claim("scope", "rag:read")]),
         SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
@@ -119,9 +139,11 @@ public sealed class JwksRefreshTests : IAsyncDisposable
                 ["Auth"] = new JsonObject { ["Authority"] = IssuerUrl, ["RequireHttpsMetadata"] = false },
             },
         }.ToJsonString(), TestContext.Current.CancellationToken);
-        _server = HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", config, Dev: false));
+        var urls = $"http://127.0.0.1:{RedisServer.FreePort()}";
+        _resource = urls + HttpServerHost.McpPath;
+        _server = HttpServerHost.Build(new ServerSettings(urls, config, Dev: false));
         await _server.StartAsync(TestContext.Current.CancellationToken);
-        return new Uri(new Uri(_server.Urls.First()), HttpServerHost.McpPath);
+        return new Uri(_resource);
     }
 
     public async ValueTask DisposeAsync()

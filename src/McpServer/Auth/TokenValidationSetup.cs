@@ -48,8 +48,11 @@ public sealed class TokenValidationSetup
             ValidateIssuer = true,
             ValidIssuers = issuers,
             ValidateAudience = true,
-            ValidAudience = auth.Audience,
+            ValidAudiences = auth.ValidAudiences(),
+            // Exact comparison: "https://rag.example.com/mcp/" names another resource than "https://rag.example.com/mcp".
+            IgnoreTrailingSlashWhenValidatingAudience = false,
             ValidateLifetime = true,
+            LifetimeValidator = new TokenLifetimeRules(auth.MaxTokenLifetime, TimeProvider.System).Validate,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,

@@ -13,6 +13,9 @@ public static class ToolScopes
         ["delete_document"] = TenantPrincipal.WriteScope,
     };
 
+    /// <summary>Every scope some tool needs, for <c>scopes_supported</c> in the protected-resource metadata.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Required.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
     /// <summary>The scope a tool needs; tools not listed need the read scope.</summary>
     public static string For(string toolName) => Required.GetValueOrDefault(toolName, TenantPrincipal.ReadScope);
 }

@@ -6,13 +6,13 @@ namespace McpRag.McpServer.Cli;
 /// <summary>A host for the operator verbs (<c>ingest</c>, <c>token</c>, <c>demo</c>): the server's configuration and retrieval services, no transport.</summary>
 public static class CliHost
 {
-    public static IHost Build(string? configFile, bool dev)
+    public static IHost Build(string? configFile, bool dev, string? listenUrls = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         HostConfiguration.Apply(builder, configFile, dev);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddRetrieval().AddLocalBackend().AddOpenSearchBackend();
-        builder.Services.AddMcpRagAuth();
+        builder.Services.AddMcpRagAuth(listenUrls);
         builder.Services.AddSingleton<IngestRunner>();
         builder.Services.AddSingleton<OpenSearchProvisionRunner>();
         builder.Services.AddSingleton<MigrateRunner>();

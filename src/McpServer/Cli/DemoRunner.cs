@@ -17,7 +17,8 @@ public static class DemoRunner
             throw new CommandLineException($"samples folder not found: {samplesFolder} (pass --samples)");
         }
 
-        using var host = CliHost.Build(settings.ConfigFile, dev: true);
+        // The listen address decides the resource URL, so the printed tokens carry the audience the server accepts.
+        using var host = CliHost.Build(settings.ConfigFile, dev: true, settings.Urls);
         var directory = host.Services.GetRequiredService<FileTenantDirectory>();
         var runner = host.Services.GetRequiredService<IngestRunner>();
         var issuer = host.Services.GetRequiredService<DevTokenIssuer>();

@@ -24,7 +24,7 @@ public static class HttpServerHost
         HostConfiguration.Apply(builder, settings.ConfigFile, settings.Dev);
         builder.WebHost.UseUrls(settings.Urls);
 
-        builder.Services.AddMcpRagServer(builder.Configuration).WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.Stateful);
+        builder.Services.AddMcpRagServer(builder.Configuration, settings.Urls).WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.Stateful);
         builder.Services
             .AddAuthentication(o =>
             {
@@ -67,14 +67,13 @@ public static class HttpServerHost
         builder.Services.AddOptions<McpAuthenticationOptions>(McpAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((o, auth) =>
             {
-                var servers = auth.Value.AuthorizationServers.Count > 0 ? auth.Value.AuthorizationServers
-                    : auth.Value.Authority is { } authority ? [authority]
-                    : [];
+                // Everything in the document and in the challenge comes from configuration, never from the request's Host.
+                o.ResourceMetadataUri = new Uri(auth.Value.ResourceMetadataUrl()!);
                 o.ResourceMetadata = new ProtectedResourceMetadata
                 {
-                    Resource = auth.Value.ResourceUrl,
-                    AuthorizationServers = servers.ToList(),
-                    ScopesSupported = ["rag:read", "rag:write"],
+                    Resource = auth.Value.ResourceUrl!,
+                    AuthorizationServers = [.. auth.Value.EffectiveAuthorizationServers()],
+                    ScopesSupported = [.. ToolScopes.All],
                     BearerMethodsSupported = ["header"],
                     ResourceName = "McpRag",
                 };
@@ -88,6 +87,7 @@ public static class HttpServerHost
         var app = builder.Build();
         app.UseMiddleware<RejectedRequestAudit>();
         app.UseMiddleware<OriginValidationMiddleware>();
+        app.UseMiddleware<ResourceMetadataRequests>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestLimitsMiddleware>();

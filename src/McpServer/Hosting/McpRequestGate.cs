@@ -2,6 +2,7 @@ using System.Globalization;
 using McpRag.McpServer.Auth;
 using McpRag.Retrieval.Tenancy;
 using McpRag.Retrieval.Throttling;
+using Microsoft.Extensions.Options;
 
 namespace McpRag.McpServer.Hosting;
 
@@ -12,8 +13,10 @@ namespace McpRag.McpServer.Hosting;
 /// tenant's quota here and gets 429 with <c>Retry-After</c> when over it; tool calls are counted by the call filter instead, where
 /// they get a <c>throttled</c> tool error.
 /// </summary>
-public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ITenantDirectory directory, ITenantThrottle throttle)
+public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ITenantDirectory directory, ITenantThrottle throttle, IOptions<AuthOptions> auth)
 {
+    private readonly string _resourceMetadata = auth.Value.ResourceMetadataUrl()!;
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true
@@ -31,11 +34,9 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
             var scope = ToolScopes.For(tool);
             if (!principal.HasScope(scope))
             {
-                var request = context.Request;
-                var metadata = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase}/.well-known/oauth-protected-resource{request.Path}";
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 context.Response.Headers.WWWAuthenticate =
-                    $"Bearer error=\"insufficient_scope\", scope=\"{scope}\", resource_metadata=\"{metadata}\", error_description=\"this tool needs the '{scope}' scope\"";
+                    $"Bearer error=\"insufficient_scope\", scope=\"{scope}\", resource_metadata=\"{_resourceMetadata}\", error_description=\"this tool needs the '{scope}' scope\"";
                 return;
             }
 
