@@ -75,8 +75,5 @@ public sealed class ThrottlingTests(SampleDeployment deployment)
         Assert.InRange(statuses[2].Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
     }
 
-    private static int? RetryAfter(ModelContextProtocol.Protocol.CallToolResult result) =>
-        result.IsError == true && result.StructuredContent!.Value.GetProperty("error").TryGetProperty("retry_after_seconds", out var seconds)
-            ? seconds.GetInt32()
-            : null;
+    private static int? RetryAfter(ModelContextProtocol.Protocol.CallToolResult result) => result.RetryAfterSeconds();
 }

@@ -116,7 +116,7 @@ public sealed class TokenRulesTests(SampleDeployment deployment)
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Contains(DevSigningKey.Issuer, json.RootElement.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(ToolScopes.All, json.RootElement.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(["rag:read", "rag:write"], json.RootElement.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()!));
     }
 
     /// <summary>The deployment's options: its resource URL, dev key trusted.</summary>

@@ -1,21 +1,29 @@
-using McpRag.Retrieval.Tenancy;
+using McpRag.McpServer.Tools;
+using ModelContextProtocol.Server;
 
 namespace McpRag.McpServer.Auth;
 
-/// <summary>The scope each tool requires; one table read by the HTTP scope check and the per-call filter alike.</summary>
-public static class ToolScopes
+/// <summary>
+/// The scope each registered tool requires, read from its <see cref="ToolScopeAttribute"/>: one table used by the
+/// HTTP scope check, the per-call filter and the per-caller <c>tools/list</c>. A tool without a declaration is a
+/// start-up error, never a default.
+/// </summary>
+public sealed class ToolScopes
 {
-    private static readonly Dictionary<string, string> Required = new(StringComparer.Ordinal)
+    private readonly Dictionary<string, string> _required = new(StringComparer.Ordinal);
+
+    public ToolScopes(IEnumerable<McpServerTool> tools)
     {
-        ["search"] = TenantPrincipal.ReadScope,
-        ["fetch"] = TenantPrincipal.ReadScope,
-        ["upsert_document"] = TenantPrincipal.WriteScope,
-        ["delete_document"] = TenantPrincipal.WriteScope,
-    };
+        foreach (var tool in tools)
+        {
+            var name = tool.ProtocolTool.Name;
+            _required[name] = tool.Metadata.OfType<ToolScopeAttribute>().SingleOrDefault()?.Scope
+                ?? throw new InvalidOperationException($"tool '{name}' declares no scope ([ToolScope] on its method)");
+        }
+    }
 
-    /// <summary>Every scope some tool needs, for <c>scopes_supported</c> in the protected-resource metadata.</summary>
-    public static IReadOnlyList<string> All { get; } = [.. Required.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    /// <summary>The scope <paramref name="toolName"/> needs, or <c>null</c> when no such tool is registered.</summary>
+    public string? For(string toolName) => _required.GetValueOrDefault(toolName);
 
-    /// <summary>The scope a tool needs; tools not listed need the read scope.</summary>
-    public static string For(string toolName) => Required.GetValueOrDefault(toolName, TenantPrincipal.ReadScope);
+    public IReadOnlyDictionary<string, string> All => _required;
 }

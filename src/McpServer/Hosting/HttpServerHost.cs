@@ -65,7 +65,7 @@ public static class HttpServerHost
                 };
             });
         builder.Services.AddOptions<McpAuthenticationOptions>(McpAuthenticationDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((o, auth) =>
+            .Configure<IOptions<AuthOptions>, ToolScopes>((o, auth, scopes) =>
             {
                 // Everything in the document and in the challenge comes from configuration, never from the request's Host.
                 o.ResourceMetadataUri = new Uri(auth.Value.ResourceMetadataUrl()!);
@@ -73,7 +73,7 @@ public static class HttpServerHost
                 {
                     Resource = auth.Value.ResourceUrl!,
                     AuthorizationServers = [.. auth.Value.EffectiveAuthorizationServers()],
-                    ScopesSupported = [.. ToolScopes.All],
+                    ScopesSupported = [.. scopes.All.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
                     BearerMethodsSupported = ["header"],
                     ResourceName = "McpRag",
                 };

@@ -25,7 +25,10 @@ public static class McpRagServerExtensions
             .Validate(o => o.Secret is null || IsKey(o.Secret), "McpRag:Cursor:Secret must be base64 of at least 32 bytes")
             .ValidateOnStart();
         services.AddSingleton<CursorCodec>();
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton<ToolScopes>();
         services.AddSingleton<TenantCallFilter>();
+        services.AddSingleton<ToolListFilter>();
         services.AddSingleton<EmbeddingWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddingWarmup>());
 
@@ -39,8 +42,14 @@ public static class McpRagServerExtensions
             })
             .WithTools<SearchTools>()
             .WithTools<DocumentTools>()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
-                context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken)));
+            .WithResources<DocumentResources>()
+            .WithRequestFilters(filters => filters
+                .AddListToolsFilter(next => (context, cancellationToken) =>
+                    context.Services!.GetRequiredService<ToolListFilter>().InvokeAsync(context, next, cancellationToken))
+                .AddCallToolFilter(next => (context, cancellationToken) =>
+                    context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken))
+                .AddReadResourceFilter(next => (context, cancellationToken) =>
+                    context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken)));
     }
 
     /// <summary>Audit trail, metrics and traces; OpenTelemetry export only when an OTLP endpoint is configured.</summary>

@@ -13,7 +13,7 @@ namespace McpRag.McpServer.Hosting;
 /// tenant's quota here and gets 429 with <c>Retry-After</c> when over it; tool calls are counted by the call filter instead, where
 /// they get a <c>throttled</c> tool error.
 /// </summary>
-public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ITenantDirectory directory, ITenantThrottle throttle, IOptions<AuthOptions> auth)
+public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ToolScopes scopes, ITenantDirectory directory, ITenantThrottle throttle, IOptions<AuthOptions> auth)
 {
     private readonly string _resourceMetadata = auth.Value.ResourceMetadataUrl()!;
 
@@ -31,8 +31,8 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
             ?? throw new InvalidOperationException($"{nameof(RequestLimitsMiddleware)} must run before {nameof(McpRequestGate)}");
         if (method == "tools/call" && tool is not null)
         {
-            var scope = ToolScopes.For(tool);
-            if (!principal.HasScope(scope))
+            // An unknown tool is counted and refused by the call filter, like every tool call.
+            if (scopes.For(tool) is { } scope && !principal.HasScope(scope))
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 context.Response.Headers.WWWAuthenticate =
@@ -58,7 +58,11 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
         await next(context);
     }
 
-    /// <summary>Session set-up (<c>initialize</c>, <c>server/discover</c>), <c>ping</c> and notifications are free; every other request uses the quota.</summary>
+    /// <summary>
+    /// Session set-up (<c>initialize</c>, <c>server/discover</c>), <c>ping</c> and notifications are free here;
+    /// <c>resources/read</c> is counted by the call filter (on both transports, like tool calls); every other request
+    /// uses the quota here.
+    /// </summary>
     private static bool IsCounted(string method) =>
-        method is not ("initialize" or "server/discover" or "ping") && !method.StartsWith("notifications/", StringComparison.Ordinal);
+        method is not ("initialize" or "server/discover" or "ping" or "resources/read") && !method.StartsWith("notifications/", StringComparison.Ordinal);
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -13,6 +14,7 @@ public sealed class DocumentTools
     /// <summary>Upper bound of one document's text; larger documents belong to <c>mcprag ingest</c>.</summary>
     public const int MaxTextLength = 1_000_000;
 
+    [ToolScope(TenantPrincipal.WriteScope)]
     [McpServerTool(Name = "upsert_document", Title = "Add or replace a document", ReadOnly = false, Idempotent = true, OpenWorld = false, Destructive = true, UseStructuredContent = true, OutputSchemaType = typeof(UpsertToolResult))]
     [Description("Adds a document to the caller's knowledge base, or replaces the document with the same id. Requires the rag:write scope.")]
     public async Task<CallToolResult> Upsert(
@@ -42,9 +44,10 @@ public sealed class DocumentTools
         };
         var chunks = await call.Backend.UpsertAsync(call.Route, call.Principal, [document], null, cancellationToken);
         var result = new UpsertToolResult(document.Id, chunks, call.Principal.TenantId);
-        return ToolResults.Structured(result, chunks == 0 ? $"Document '{document.Id}' is already stored unchanged." : $"Stored document '{document.Id}' ({chunks} passages).");
+        return ToolResults.Structured(result);
     }
 
+    [ToolScope(TenantPrincipal.WriteScope)]
     [McpServerTool(Name = "delete_document", Title = "Delete a document", ReadOnly = false, Idempotent = true, OpenWorld = false, Destructive = true, UseStructuredContent = true, OutputSchemaType = typeof(DeleteToolResult))]
     [Description("Deletes a document from the caller's knowledge base. Requires the rag:write scope.")]
     public async Task<CallToolResult> Delete(
@@ -59,6 +62,6 @@ public sealed class DocumentTools
             throw new RetrievalException(RetrievalErrorCode.NotFound, "no document with this id");
         }
 
-        return ToolResults.Structured(new DeleteToolResult(documentId, true, call.Principal.TenantId), $"Deleted document '{documentId}'.");
+        return ToolResults.Structured(new DeleteToolResult(documentId, true, call.Principal.TenantId));
     }
 }

@@ -7,6 +7,6 @@ namespace McpRag.McpServer.Tools;
 public sealed record FetchToolResult(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("title")] string Title,
-    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("url"), Description("Where the document lives: its own URL, or its mcprag://documents/{id} resource URI when it has none.")] string Url,
     [property: JsonPropertyName("text"), Description("The whole document text.")] string Text,
     [property: JsonPropertyName("attributes")] IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes);

@@ -1,8 +1,7 @@
 using System.ComponentModel;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -15,6 +14,7 @@ namespace McpRag.McpServer.Tools;
 [McpServerToolType]
 public sealed class SearchTools(CursorCodec cursors)
 {
+    [ToolScope(TenantPrincipal.ReadScope)]
     [McpServerTool(Name = "search", Title = "Search the knowledge base", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, UseStructuredContent = true, OutputSchemaType = typeof(SearchToolResult))]
     [Description("Searches the caller's knowledge base (FAQs, manuals, policies, past inquiries) and returns the best matching documents with a snippet each. Use 'fetch' with a result's id to read the whole document.")]
     public async Task<CallToolResult> Search(
@@ -35,14 +35,15 @@ public sealed class SearchTools(CursorCodec cursors)
 
         var page = await call.Backend.SearchAsync(call.Route, call.Principal, searchQuery, cancellationToken);
         var result = new SearchToolResult(
-            page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, h.Url, h.Snippet, h.Score, h.Attributes)).ToList(),
+            page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, DocumentResources.UrlOf(h.Url, h.Id), h.Snippet, h.Score, h.Attributes)).ToList(),
             page.NextPosition is null ? null : cursors.Encode(call.Principal.TenantId, searchQuery, page.NextPosition),
             call.Principal.TenantId,
             call.Backend.Name,
             searchQuery.Mode.ToString().ToLowerInvariant());
-        return ToolResults.Structured(result, Render(result));
+        return ToolResults.Structured(result, result.Results.Select(Link));
     }
 
+    [ToolScope(TenantPrincipal.ReadScope)]
     [McpServerTool(Name = "fetch", Title = "Read a document", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, UseStructuredContent = true, OutputSchemaType = typeof(FetchToolResult))]
     [Description("Returns the whole text of one document of the caller's knowledge base, by the id a search result gave.")]
     public async Task<CallToolResult> Fetch(
@@ -53,29 +54,15 @@ public sealed class SearchTools(CursorCodec cursors)
         var call = ToolCall.From(context);
         var document = await call.Backend.GetAsync(call.Route, call.Principal, ToolArguments.Id(id), cancellationToken)
             ?? throw new RetrievalException(RetrievalErrorCode.NotFound, "no document with this id");
-        var result = new FetchToolResult(document.Id, document.Title, document.Url, document.Text, document.Attributes);
-        return ToolResults.Structured(result, $"# {document.Title}\n\n{document.Text}");
+        return ToolResults.Structured(new FetchToolResult(document.Id, document.Title, DocumentResources.UrlOf(document.Url, document.Id), document.Text, document.Attributes));
     }
 
-    private static string Render(SearchToolResult result)
+    /// <summary>A resource link per hit, so clients that follow links can read the document through <c>resources/read</c>.</summary>
+    private static ResourceLinkBlock Link(SearchToolHit hit) => new()
     {
-        if (result.Results.Count == 0)
-        {
-            return "No matching documents.";
-        }
-
-        var text = new StringBuilder();
-        for (var i = 0; i < result.Results.Count; i++)
-        {
-            var hit = result.Results[i];
-            text.Append(CultureInfo.InvariantCulture, $"{i + 1}. {hit.Title} (id: {hit.Id}, score: {hit.Score:0.####})\n   {hit.Snippet.ReplaceLineEndings(" ")}\n");
-        }
-
-        if (result.NextCursor is not null)
-        {
-            text.Append("More results: call search again with the same arguments and cursor = next_cursor.\n");
-        }
-
-        return text.ToString();
-    }
+        Uri = DocumentResources.UriOf(hit.Id),
+        Name = hit.Id,
+        Title = hit.Title,
+        MimeType = DocumentResources.MimeType,
+    };
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Claims;
 using System.Text.Json;
 using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
@@ -7,64 +6,124 @@ using McpRag.McpServer.Telemetry;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using McpRag.Retrieval.Throttling;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace McpRag.McpServer.Tools;
 
 /// <summary>
-/// Runs around every tool call, on both transports: authenticate (HTTP: the JwtBearer result; stdio: the token
-/// source, validated now), check the tool's scope, resolve the tenant's route, apply the tenant's quota, run the
-/// tool, turn failures into tool errors, and record exactly one audit event. Unexpected exceptions are logged and
+/// Runs around every tool call and resource read, on both transports: authenticate (<see cref="CallerAuthenticator"/>),
+/// check the declared scope, resolve the tenant's route, apply the tenant's quota, run the handler, turn failures
+/// into errors the caller can act on, and record exactly one audit event. Unexpected exceptions are logged and
 /// reported as a bare <c>backend_error</c> so nothing internal (stack, host, path, other tenants) reaches the caller.
 /// </summary>
 public sealed class TenantCallFilter(
-    TenantPrincipalFactory principals,
-    TokenValidator validator,
+    CallerAuthenticator callers,
+    ToolScopes scopes,
     ITenantDirectory directory,
     BackendRegistry backends,
     ITenantThrottle throttle,
     CallRecorder recorder,
     ILogger<TenantCallFilter> logger,
-    StdioTokenSource? stdioTokens = null,
     IHttpContextAccessor? http = null)
 {
+    /// <summary>The name <c>resources/read</c> calls carry in the audit trail and metrics.</summary>
+    public const string ReadResourceOperation = "resources/read";
+
     public async ValueTask<CallToolResult> InvokeAsync(
         RequestContext<CallToolRequestParams> context,
         McpRequestHandler<CallToolRequestParams, CallToolResult> next,
         CancellationToken cancellationToken)
     {
-        if (context.MatchedPrimitive is null)
+        var tool = context.Params?.Name ?? string.Empty;
+        if (context.MatchedPrimitive is null || scopes.For(tool) is not { } scope)
         {
-            // Not one of our tools: the SDK answers with a JSON-RPC "unknown tool" error. Caller-chosen names never
-            // reach the audit trail, metrics or quotas.
-            return await next(context, cancellationToken);
+            await CountUnknownAsync(context.User, cancellationToken);
+            // The caller-chosen name is not echoed, audited or used as a metric dimension.
+            throw new McpProtocolException("unknown tool", McpErrorCode.InvalidParams);
         }
 
-        var tool = context.Params?.Name ?? string.Empty;
+        var (result, failure) = await RunAsync(context, tool, scope, next, cancellationToken);
+        return failure is null ? result! : ToolErrors.From(failure);
+    }
+
+    public async ValueTask<ReadResourceResult> InvokeAsync(
+        RequestContext<ReadResourceRequestParams> context,
+        McpRequestHandler<ReadResourceRequestParams, ReadResourceResult> next,
+        CancellationToken cancellationToken)
+    {
+        if (context.MatchedPrimitive is null)
+        {
+            await CountUnknownAsync(context.User, cancellationToken);
+            throw DocumentResources.NotFound(context.Params?.Uri);
+        }
+
+        var (result, failure) = await RunAsync(context, ReadResourceOperation, TenantPrincipal.ReadScope, next, cancellationToken);
+        return failure switch
+        {
+            null => result!,
+            { Code: RetrievalErrorCode.NotFound } => throw DocumentResources.NotFound(context.Params?.Uri),
+            _ => throw new McpProtocolException(ToolErrors.TextOf(failure), failure.Code == RetrievalErrorCode.InvalidArgument ? McpErrorCode.InvalidParams : McpErrorCode.InvalidRequest),
+        };
+    }
+
+    /// <summary>
+    /// A request for a tool or resource that does not exist still costs the caller one request of their quota, so
+    /// made-up names are no way around it; a throttled caller gets the throttled answer, an unauthenticated one the
+    /// unauthenticated answer.
+    /// </summary>
+    private async Task CountUnknownAsync(System.Security.Claims.ClaimsPrincipal? user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var principal = await callers.AuthenticateAsync(user);
+            var route = await directory.FindAsync(principal.TenantId, cancellationToken);
+            if (route is not null)
+            {
+                using var lease = await throttle.AcquireAsync(route, principal, cancellationToken);
+                if (!lease.IsAdmitted)
+                {
+                    throw new RetrievalException(RetrievalErrorCode.Throttled, $"{lease.Limit} quota exceeded") { RetryAfter = lease.RetryAfter };
+                }
+            }
+        }
+        catch (RetrievalException ex)
+        {
+            throw new McpProtocolException(ToolErrors.TextOf(ex), McpErrorCode.InvalidRequest);
+        }
+    }
+
+    private async Task<(TResult? Result, RetrievalException? Failure)> RunAsync<TParams, TResult>(
+        RequestContext<TParams> context,
+        string operation,
+        string scope,
+        McpRequestHandler<TParams, TResult> next,
+        CancellationToken cancellationToken)
+        where TResult : Result
+    {
         var started = Stopwatch.GetTimestamp();
-        using var span = McpRagTelemetry.Source.StartActivity($"tools/call {tool}", ActivityKind.Internal);
+        using var span = McpRagTelemetry.Source.StartActivity(operation == ReadResourceOperation ? operation : "tools/call " + operation, ActivityKind.Internal);
         var audit = new AuditEvent
         {
             Time = DateTimeOffset.UtcNow,
             RequestId = http?.HttpContext?.TraceIdentifier ?? RequestIds.New(),
-            Transport = stdioTokens is null ? "http" : "stdio",
-            Tool = tool,
+            Transport = callers.Transport,
+            Tool = operation,
             Outcome = AuditOutcome.Ok,
         };
         span?.SetTag("mcprag.request_id", audit.RequestId);
-        CallToolResult? result = null;
+        TResult? result = default;
         RetrievalException? failure = null;
         try
         {
             TenantPrincipal principal;
             using (McpRagTelemetry.Source.StartActivity("auth"))
             {
-                principal = await AuthenticateAsync(context.User);
+                principal = await callers.AuthenticateAsync(context.User);
             }
 
             audit = audit with { Tenant = principal.TenantId, Subject = principal.Subject };
-            var scope = ToolScopes.For(tool);
             if (!principal.HasScope(scope))
             {
                 throw new RetrievalException(RetrievalErrorCode.Forbidden, $"this tool needs the '{scope}' scope");
@@ -105,7 +164,7 @@ public sealed class TenantCallFilter(
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or FormatException or InvalidCastException && !ToolCall.HasStarted(context))
         {
-            // Argument binding failed before the tool ran: the arguments do not match the input schema.
+            // Argument binding failed before the handler ran: the arguments do not match the input schema.
             failure = RetrievalException.Invalid("arguments do not match the tool's input schema");
         }
         catch (OperationCanceledException)
@@ -113,14 +172,13 @@ public sealed class TenantCallFilter(
             recorder.Record(audit with { Outcome = AuditOutcome.Cancelled, LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds });
             throw;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not McpProtocolException)
         {
-            logger.LogError(ex, "Tool {Tool} failed for tenant {Tenant}", tool, audit.Tenant);
+            logger.LogError(ex, "{Operation} failed for tenant {Tenant}", operation, audit.Tenant);
             failure = new RetrievalException(RetrievalErrorCode.BackendError, "the request could not be completed");
         }
 
-        result = failure is null ? result! : ToolErrors.From(failure);
-        audit = Complete(audit, context.Params?.Arguments, result, failure, Stopwatch.GetElapsedTime(started));
+        audit = Complete(audit, context, result, failure, Stopwatch.GetElapsedTime(started));
         span?.SetTag("mcprag.outcome", audit.Outcome);
         if (audit.Outcome != AuditOutcome.Ok)
         {
@@ -128,16 +186,16 @@ public sealed class TenantCallFilter(
         }
 
         recorder.Record(audit);
-        return result;
+        return (result, failure);
     }
 
-    private AuditEvent Complete(AuditEvent audit, IDictionary<string, JsonElement>? arguments, CallToolResult result, RetrievalException? failure, TimeSpan elapsed)
+    private AuditEvent Complete<TParams>(AuditEvent audit, RequestContext<TParams> context, Result? result, RetrievalException? failure, TimeSpan elapsed)
     {
-        string? Argument(string name) => arguments?.TryGetValue(name, out var value) == true && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
         var completed = audit with { LatencyMs = elapsed.TotalMilliseconds };
-        if (audit.Tool == "search")
+        if (audit.Tool == "search" && context.Params is CallToolRequestParams call)
         {
+            string? Argument(string name) => call.Arguments?.TryGetValue(name, out var value) == true && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
             // Only a valid mode is recorded: the raw argument is caller-chosen text.
             var mode = ToolArguments.TryMode(Argument("mode"))?.ToString().ToLowerInvariant();
             completed = recorder.WithQuery(completed with { Mode = mode }, Argument("query"));
@@ -148,40 +206,14 @@ public sealed class TenantCallFilter(
             return completed with { Outcome = AuditOutcome.Of(failure.Code), Error = ToolErrors.CodeOf(failure.Code) };
         }
 
-        var structured = result.StructuredContent;
         return completed with
         {
-            Hits = structured?.TryGetProperty("results", out var results) == true ? results.GetArrayLength() : audit.Tool == "fetch" ? 1 : null,
-        };
-    }
-
-    private async Task<TenantPrincipal> AuthenticateAsync(ClaimsPrincipal? user)
-    {
-        if (user?.Identity?.IsAuthenticated != true)
-        {
-            user = null;
-            if (stdioTokens is not null)
+            Hits = result switch
             {
-                var (token, error) = stdioTokens.Current();
-                if (token is null)
-                {
-                    throw new RetrievalException(RetrievalErrorCode.Unauthenticated, error!);
-                }
-
-                (user, error) = await validator.ValidateAsync(token);
-                if (user is null)
-                {
-                    throw new RetrievalException(RetrievalErrorCode.Unauthenticated, error!);
-                }
-            }
-        }
-
-        if (user is null)
-        {
-            throw new RetrievalException(RetrievalErrorCode.Unauthenticated, "no token");
-        }
-
-        var (principal, reason) = principals.Create(user);
-        return principal ?? throw new RetrievalException(RetrievalErrorCode.Unauthenticated, reason!);
+                CallToolResult { StructuredContent: { } structured } when structured.TryGetProperty("results", out var results) => results.GetArrayLength(),
+                _ when audit.Tool is "fetch" or ReadResourceOperation => 1,
+                _ => null,
+            },
+        };
     }
 }

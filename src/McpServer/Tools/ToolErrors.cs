@@ -1,15 +1,15 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using McpRag.Retrieval.Search;
 using ModelContextProtocol.Protocol;
 
 namespace McpRag.McpServer.Tools;
 
 /// <summary>
-/// Tool errors in one shape: <c>isError: true</c>, a text block <c>"code: reason"</c> and the same in
-/// <c>structuredContent.error</c> for agents that parse. Only <see cref="RetrievalException"/> messages reach the
-/// caller; they are written to be safe to show.
+/// Tool errors in one shape: <c>isError: true</c> and one text block <c>"code: reason"</c> (plus
+/// <c>" (retry_after_seconds=N)"</c> when throttled). An error result carries no <c>structuredContent</c>: clients
+/// such as the official TypeScript SDK validate structured content against the tool's (success) output schema even
+/// on errors and throw instead of showing the error to the agent, while every client reads the text. Only
+/// <see cref="RetrievalException"/> messages reach the caller; they are written to be safe to show.
 /// </summary>
 public static class ToolErrors
 {
@@ -25,23 +25,21 @@ public static class ToolErrors
         _ => "backend_error",
     };
 
-    public static CallToolResult From(RetrievalException error)
+    public static CallToolResult From(RetrievalException error) => new()
     {
-        var code = CodeOf(error.Code);
-        var text = $"{code}: {error.Message}";
-        var body = new JsonObject { ["code"] = code, ["message"] = error.Message };
-        if (error.RetryAfter is { } retry)
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
-            body["retry_after_seconds"] = seconds;
-            text += string.Create(CultureInfo.InvariantCulture, $" (retry_after_seconds={seconds})");
-        }
+        IsError = true,
+        Content = [new TextContentBlock { Text = TextOf(error) }],
+    };
 
-        return new CallToolResult
-        {
-            IsError = true,
-            Content = [new TextContentBlock { Text = text }],
-            StructuredContent = JsonSerializer.SerializeToElement(new JsonObject { ["error"] = body }),
-        };
+    /// <summary>The one-line error text: <c>code: reason</c>, and the retry delay in whole seconds when there is one.</summary>
+    public static string TextOf(RetrievalException error)
+    {
+        var text = $"{CodeOf(error.Code)}: {error.Message}";
+        return error.RetryAfter is { } retry
+            ? text + string.Create(CultureInfo.InvariantCulture, $" (retry_after_seconds={RetryAfterSeconds(retry)})")
+            : text;
     }
+
+    /// <summary>A retry delay as callers see it: whole seconds, at least one.</summary>
+    public static int RetryAfterSeconds(TimeSpan retry) => Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
 }

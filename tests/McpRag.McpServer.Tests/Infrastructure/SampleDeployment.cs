@@ -19,6 +19,9 @@ public sealed class SampleDeployment : IAsyncLifetime
     /// <summary>A tenant with its own index that write tests may change freely.</summary>
     public const string WriteTenant = "tenant-w";
 
+    /// <summary>A tenant whose every subject may make two calls a minute, for the third-party client runs.</summary>
+    public const string ClientsTenant = "tenant-clients";
+
     public static readonly string[] SampleTenants = ["tenant-a", "tenant-b", "tenant-c", "tenant-d"];
 
     /// <summary>
@@ -30,6 +33,8 @@ public sealed class SampleDeployment : IAsyncLifetime
         ["tenant-quota"] = new { requestsPerMinute = 1, burst = 5, subjectRequestsPerMinute = 1, subjectBurst = 100 },
         ["tenant-subject"] = new { requestsPerMinute = 1, burst = 100, subjectRequestsPerMinute = 1, subjectBurst = 2 },
         ["tenant-http"] = new { requestsPerMinute = 1, burst = 2 },
+        // Each third-party client run uses its own subject, so its bucket holds exactly two calls.
+        [ClientsTenant] = new { requestsPerMinute = 100_000, burst = 100_000, subjectRequestsPerMinute = 1, subjectBurst = 2 },
     };
 
     public string AuditDirectory => Path.Combine(DataDir, "audit");

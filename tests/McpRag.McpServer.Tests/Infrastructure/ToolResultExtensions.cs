@@ -15,13 +15,25 @@ internal static class ToolResultExtensions
         return result.StructuredContent ?? throw new Xunit.Sdk.XunitException("no structuredContent");
     }
 
-    /// <summary>The error code of a failed call (the text before the colon).</summary>
+    /// <summary>
+    /// The error code of a failed call: the text before the colon of its one text block. An error result carries no
+    /// structured content (it would not match the tool's output schema, and strict clients reject that).
+    /// </summary>
     public static string ErrorCode(this CallToolResult result)
     {
         Assert.True(result.IsError == true, "expected a tool error, got: " + result.Text());
-        var code = result.StructuredContent!.Value.GetProperty("error").GetProperty("code").GetString()!;
-        Assert.StartsWith(code + ": ", result.Text(), StringComparison.Ordinal);
-        return code;
+        Assert.Null(result.StructuredContent);
+        var text = Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text;
+        var colon = text.IndexOf(": ", StringComparison.Ordinal);
+        Assert.True(colon > 0, "error text is not 'code: reason': " + text);
+        return text[..colon];
+    }
+
+    /// <summary>The <c>retry_after_seconds</c> a throttled call's text names, if any.</summary>
+    public static int? RetryAfterSeconds(this CallToolResult result)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(result.Text(), @"\(retry_after_seconds=(\d+)\)$");
+        return result.IsError == true && match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     public static IReadOnlyList<JsonElement> Hits(this CallToolResult result) =>
