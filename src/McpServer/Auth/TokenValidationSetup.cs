@@ -20,10 +20,10 @@ public sealed class TokenValidationSetup
             ?? (auth.Authority is null ? null : auth.Authority.TrimEnd('/') + "/.well-known/openid-configuration");
         if (metadataAddress is not null)
         {
-            ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            ConfigurationManager = new OnDemandConfigurationManager(
                 metadataAddress,
-                new OpenIdConnectConfigurationRetriever(),
-                new HttpDocumentRetriever { RequireHttps = auth.RequireHttpsMetadata })
+                new HttpDocumentRetriever { RequireHttps = auth.RequireHttpsMetadata },
+                TimeProvider.System)
             {
                 // A token signed with a key we have not seen triggers at most one refresh per interval.
                 RefreshInterval = TimeSpan.FromMinutes(5),
