@@ -43,7 +43,7 @@ public sealed class AuthOptionsTests
         Assert.Equal(["https://as.example"], new AuthOptions { Authority = "https://idp.example", AuthorizationServers = ["https://as.example"] }.EffectiveAuthorizationServers());
         Assert.Equal(["https://idp.example"], new AuthOptions { Authority = "https://idp.example", Issuers = ["https://other.example"] }.EffectiveAuthorizationServers());
         Assert.Equal(["https://issuer.example"], new AuthOptions { JwksFile = "keys.json", Issuers = ["https://issuer.example"] }.EffectiveAuthorizationServers());
-        Assert.Equal([DevSigningKey.Issuer], new AuthOptions { TrustDevelopmentKey = true }.EffectiveAuthorizationServers());
+        Assert.Equal(["http://127.0.0.1:5000/"], new AuthOptions { TrustDevelopmentKey = true, ResourceUrl = "http://127.0.0.1:5000/mcp" }.EffectiveAuthorizationServers());
     }
 
     [Fact]

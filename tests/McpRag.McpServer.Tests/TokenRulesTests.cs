@@ -110,12 +110,12 @@ public sealed class TokenRulesTests(SampleDeployment deployment)
     }
 
     [Fact]
-    public async Task Get_MetadataInDevMode_NamesTheDevelopmentIssuerAndToolScopes()
+    public async Task Get_MetadataInDevMode_NamesTheDevelopmentAuthorizationServerAndToolScopes()
     {
         using var response = await RawMcpHttp.Http.GetAsync(new Uri(deployment.BaseAddress, "/.well-known/oauth-protected-resource/mcp"), TestContext.Current.CancellationToken);
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Contains(DevSigningKey.Issuer, json.RootElement.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([deployment.BaseAddress.ToString()], json.RootElement.GetProperty("authorization_servers").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(["rag:read", "rag:write"], json.RootElement.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()!));
     }
 

@@ -79,16 +79,17 @@ public sealed class AuthOptions
 
     /// <summary>
     /// The <c>authorization_servers</c> of the metadata: configured ones, else <see cref="Authority"/>, else the
-    /// configured issuers; the development issuer is added when its key is trusted.
+    /// configured issuers; the development authorization server (on this server's origin) is added when the
+    /// development key is trusted.
     /// </summary>
     public IReadOnlyList<string> EffectiveAuthorizationServers()
     {
         IEnumerable<string> servers = AuthorizationServers.Count > 0 ? AuthorizationServers
             : Authority is { } authority ? [authority]
             : Issuers;
-        if (TrustDevelopmentKey)
+        if (TrustDevelopmentKey && ResourceUrl is not null)
         {
-            servers = servers.Append(DevSigningKey.Issuer);
+            servers = servers.Append(DevServer.DevAuthorizationServer.IssuerFor(ResourceUrl));
         }
 
         return [.. servers.Where(s => !string.IsNullOrWhiteSpace(s)).Distinct(StringComparer.Ordinal)];

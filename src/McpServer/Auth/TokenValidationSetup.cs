@@ -41,6 +41,11 @@ public sealed class TokenValidationSetup
         {
             keys.Add(devKey.PublicKey);
             issuers.Add(DevSigningKey.Issuer);
+            if (auth.ResourceUrl is not null)
+            {
+                // Tokens of the development authorization server (same key, its own issuer).
+                issuers.Add(DevServer.DevAuthorizationServer.IssuerFor(auth.ResourceUrl));
+            }
         }
 
         Parameters = new TokenValidationParameters

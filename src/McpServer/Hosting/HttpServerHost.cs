@@ -1,5 +1,6 @@
 using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
+using McpRag.McpServer.Auth.DevServer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -82,6 +83,11 @@ public static class HttpServerHost
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.AddHttpSecurity();
+        if (settings.Dev)
+        {
+            builder.Services.AddDevAuthorizationServer();
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -95,6 +101,11 @@ public static class HttpServerHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapMcp(McpPath).RequireAuthorization();
+        if (settings.Dev)
+        {
+            app.MapDevAuthorizationServer();
+        }
+
         return app;
     }
 }
