@@ -91,7 +91,8 @@ public sealed class DemoBrowserFlowTests
             Assert.Equal(origin + "/", claims.GetProperty("iss").GetString());
             Assert.Equal(mcpUrl, claims.GetProperty("aud").GetString());
             Assert.Equal(Tenant, claims.GetProperty("tenant_id").GetString());
-            Assert.Equal(["rag:read", "rag:write"], claims.GetProperty("scope").GetString()!.Split(' ').Order(StringComparer.Ordinal));
+            Assert.Equal(["offline_access", "rag:read", "rag:write"], claims.GetProperty("scope").GetString()!.Split(' ').Order(StringComparer.Ordinal));
+            Assert.True(facts.GetProperty("token").GetProperty("hasRefreshToken").GetBoolean());
 
             var search = facts.GetProperty("search");
             Assert.False(search.GetProperty("isError").GetBoolean(), search.GetProperty("text").GetString());

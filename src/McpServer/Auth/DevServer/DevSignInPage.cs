@@ -59,7 +59,8 @@ public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOpti
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Subject, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, $"{user}@{tenant}"));
         identity.AddClaim(new Claim(auth.Value.TenantClaim, tenant));
-        identity.SetScopes(scopes);
+        // offline_access too, so the client gets a refresh token without having to know to ask for it.
+        identity.SetScopes([.. scopes, Scopes.OfflineAccess]);
         identity.SetResources(auth.Value.ResourceUrl!);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         await Task.CompletedTask;
