@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
+using McpRag.McpServer.Telemetry;
 using McpRag.McpServer.Tests.Infrastructure;
 
 namespace McpRag.McpServer.Tests;
@@ -30,6 +31,30 @@ public sealed class ObservabilityTests(SampleDeployment deployment)
         Assert.Equal("ok", call.GetTagItem("mcprag.outcome"));
         var children = spans.Where(s => s.ParentSpanId == call.SpanId).Select(s => s.DisplayName).ToList();
         Assert.Equal(["auth", "route", "throttle", "backend"], children.OrderBy(c => Array.IndexOf(["auth", "route", "throttle", "backend"], c)));
+    }
+
+    [Fact]
+    public async Task Search_TraceparentInMeta_ContinuesTheClientsTrace()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var parent = ActivitySpanId.CreateRandom();
+        var requestId = "traceparent-" + Guid.NewGuid().ToString("n");
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is McpRagTelemetry.Name or McpRagTelemetry.SdkSourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var body = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"query":"roaming"},"_meta":{"traceparent":"00-"""
+            + traceId + "-" + parent + "-01\"}}}";
+
+        using var response = await RawMcpHttp.PostAsync(deployment.McpEndpoint, body, deployment.Tokens.Valid("tenant-a"), r => r.Headers.Add("X-Request-Id", requestId));
+
+        Assert.True(response.IsSuccessStatusCode);
+        var call = Assert.Single(spans, s => (string?)s.GetTagItem("mcprag.request_id") == requestId);
+        Assert.Equal(traceId, call.TraceId);
     }
 
     [Fact]

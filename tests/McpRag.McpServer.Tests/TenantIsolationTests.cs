@@ -74,8 +74,27 @@ public sealed class TenantIsolationTests(SampleDeployment deployment)
         var missing = await client.CallAsync("fetch", new() { ["id"] = "no-such-document-" + Guid.NewGuid().ToString("n") });
 
         Assert.Equal("not_found", otherTenants.ErrorCode());
+        Assert.Equal("not_found", missing.ErrorCode());
         Assert.Equal(missing.Text(), otherTenants.Text());
-        Assert.Equal(missing.StructuredContent!.Value.ToString(), otherTenants.StructuredContent!.Value.ToString());
+    }
+
+    [Fact]
+    public async Task ReadResource_OtherTenantsDocument_IsIndistinguishableFromAMissingOne()
+    {
+        var onlyInD = Path.GetFileNameWithoutExtension(Directory.GetFiles(Path.Combine(RepositoryPaths.Samples, "documents", "tenant-d"))
+            .First(f => !File.Exists(Path.Combine(RepositoryPaths.Samples, "documents", "tenant-c", Path.GetFileName(f)))));
+        await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-c"));
+        var own = await client.ReadResourceAsync("mcprag://documents/refund-policy", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Contains("Fabrikam", Assert.IsType<ModelContextProtocol.Protocol.TextResourceContents>(Assert.Single(own.Contents)).Text, StringComparison.Ordinal);
+
+        var foreign = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() =>
+            client.ReadResourceAsync("mcprag://documents/" + onlyInD, cancellationToken: TestContext.Current.CancellationToken).AsTask());
+        var missing = await Assert.ThrowsAsync<ModelContextProtocol.McpProtocolException>(() =>
+            client.ReadResourceAsync("mcprag://documents/no-such-document", cancellationToken: TestContext.Current.CancellationToken).AsTask());
+
+        Assert.Equal(missing.ErrorCode, foreign.ErrorCode);
+        Assert.Equal(missing.Message, foreign.Message);
+        Assert.DoesNotContain("tenant-d", foreign.Message, StringComparison.Ordinal);
     }
 
     [Fact]

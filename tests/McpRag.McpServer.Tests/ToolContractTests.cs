@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using McpRag.McpServer.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 
 namespace McpRag.McpServer.Tests;
@@ -18,14 +19,28 @@ public sealed class ToolContractTests(SampleDeployment deployment)
     [Fact]
     public async Task ListTools_OverHttp_MatchesTheReviewedSnapshot()
     {
-        await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-a"));
+        await using var writer = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-a", "rag:read rag:write"));
+        await using var reader = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-a"));
 
-        var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var tools = await writer.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var readTools = await reader.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var templates = await reader.ListResourceTemplatesAsync(cancellationToken: TestContext.Current.CancellationToken);
 
-        var actual = new JsonArray(tools
-            .OrderBy(t => t.Name, StringComparer.Ordinal)
-            .Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool, McpJsonUtilities.DefaultOptions))
-            .ToArray());
+        var actual = new JsonObject
+        {
+            ["tools"] = new JsonArray(tools
+                .OrderBy(t => t.Name, StringComparer.Ordinal)
+                .Select(t => JsonSerializer.SerializeToNode(t.ProtocolTool, McpJsonUtilities.DefaultOptions))
+                .ToArray()),
+            ["toolsListedTo"] = new JsonObject
+            {
+                ["rag:read"] = new JsonArray(readTools.Select(t => t.Name).Order(StringComparer.Ordinal).Select(n => (JsonNode)n).ToArray()),
+                ["rag:read rag:write"] = new JsonArray(tools.Select(t => t.Name).Order(StringComparer.Ordinal).Select(n => (JsonNode)n).ToArray()),
+            },
+            ["resourceTemplates"] = new JsonArray(templates
+                .Select(t => JsonSerializer.SerializeToNode(t.ProtocolResourceTemplate, McpJsonUtilities.DefaultOptions))
+                .ToArray()),
+        };
         var actualText = actual.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
         if (Environment.GetEnvironmentVariable("MCPRAG_UPDATE_CONTRACTS") == "1")
         {
@@ -40,7 +55,7 @@ public sealed class ToolContractTests(SampleDeployment deployment)
     [Fact]
     public async Task ListTools_ReadTools_AreAnnotatedReadOnlyAndDeclareOutputSchemas()
     {
-        await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-a"));
+        await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid("tenant-a", "rag:read rag:write"));
 
         var tools = (await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken)).ToDictionary(t => t.Name);
 
@@ -50,5 +65,31 @@ public sealed class ToolContractTests(SampleDeployment deployment)
         Assert.All(tools.Values, t => Assert.Equal(JsonValueKind.Object, t.ProtocolTool.OutputSchema?.ValueKind));
         var searchInput = tools["search"].ProtocolTool.InputSchema.GetProperty("properties");
         Assert.Equal(["cursor", "filters", "mode", "query", "top_k"], searchInput.EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public void ToolScopes_EveryRegisteredTool_DeclaresItsScope()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddLogging();
+        Hosting.McpRagServerExtensions.AddMcpRagServer(services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        using var provider = services.BuildServiceProvider();
+
+        var scopes = provider.GetRequiredService<Auth.ToolScopes>();
+
+        Assert.Equal(["delete_document", "fetch", "search", "upsert_document"], scopes.All.Keys.Order());
+        Assert.Equal("rag:write", scopes.For("upsert_document"));
+        Assert.Null(scopes.For("no_such_tool"));
+    }
+
+    [Fact]
+    public void ToolScopes_ToolWithoutDeclaration_RefusesToStart()
+    {
+        var undeclared = ModelContextProtocol.Server.McpServerTool.Create(() => "x", new() { Name = "undeclared" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => new Auth.ToolScopes([undeclared]));
+
+        Assert.Contains("'undeclared' declares no scope", error.Message, StringComparison.Ordinal);
     }
 }

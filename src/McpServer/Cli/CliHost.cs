@@ -1,5 +1,4 @@
 using McpRag.McpServer.Hosting;
-using McpRag.Retrieval;
 
 namespace McpRag.McpServer.Cli;
 
@@ -11,7 +10,10 @@ public static class CliHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         HostConfiguration.Apply(builder, configFile, dev);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddRetrieval().AddLocalBackend().AddOpenSearchBackend();
+        // A verb ends with one line saying what failed; the resilience pipeline's per-attempt records (each with a
+        // stack trace) are for a server's operators, not for a command's output.
+        builder.Logging.AddFilter("Polly", LogLevel.None);
+        builder.Services.AddMcpRagRetrieval();
         builder.Services.AddMcpRagAuth(listenUrls);
         builder.Services.AddSingleton<IngestRunner>();
         builder.Services.AddSingleton<OpenSearchProvisionRunner>();

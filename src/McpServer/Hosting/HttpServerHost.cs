@@ -25,7 +25,7 @@ public static class HttpServerHost
         HostConfiguration.Apply(builder, settings.ConfigFile, settings.Dev);
         builder.WebHost.UseUrls(settings.Urls);
 
-        builder.Services.AddMcpRagServer(builder.Configuration, settings.Urls).WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.Stateful);
+        builder.Services.AddMcpRagServer(builder.Configuration, settings.Urls).WithHttpTransport(o => o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.StatefulForInitializeClients);
         builder.Services
             .AddAuthentication(o =>
             {

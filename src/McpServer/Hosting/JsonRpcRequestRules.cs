@@ -13,6 +13,15 @@ public static class JsonRpcRequestRules
     /// <summary>JSON-RPC 2.0: invalid method parameters.</summary>
     public const int InvalidParams = -32602;
 
+    /// <summary>JSON-RPC 2.0: the method does not exist (answered with HTTP 404 on streamable HTTP from 2026-07-28).</summary>
+    public const int MethodNotFound = -32601;
+
+    /// <summary>Longest method or tool name accepted; longer names are refused before anything could echo or log them.</summary>
+    public const int MaxNameLength = 128;
+
+    /// <summary>The per-request <c>_meta</c> key that marks a request of protocol revision 2026-07-28 or later.</summary>
+    private const string ProtocolVersionMetaKey = "io.modelcontextprotocol/protocolVersion";
+
     /// <summary>The problem with <paramref name="root"/> (code, one-line message, the id to answer with), or <c>null</c> when it is acceptable.</summary>
     public static (int Code, string Message, JsonElement? Id)? Check(JsonElement root)
     {
@@ -48,6 +57,11 @@ public static class JsonRpcRequestRules
             return (RequestLimitsMiddleware.InvalidRequest, "method must be a non-empty string", id);
         }
 
+        if (name.Length > MaxNameLength)
+        {
+            return (RequestLimitsMiddleware.InvalidRequest, $"method is longer than {MaxNameLength} characters", id);
+        }
+
         var hasParams = root.TryGetProperty("params", out var parameters);
         if (hasParams && parameters.ValueKind != JsonValueKind.Object)
         {
@@ -56,6 +70,11 @@ public static class JsonRpcRequestRules
 
         return name switch
         {
+            // A request in the per-request envelope of 2026-07-28 or later speaks a revision without initialize (SEP-2575):
+            // for that revision the method does not exist. Clients of the earlier revisions still initialize as before.
+            "initialize" when hasParams && parameters.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+                && meta.TryGetProperty(ProtocolVersionMetaKey, out _) =>
+                (MethodNotFound, "initialize is not a method of this protocol revision; use server/discover", id),
             "initialize" when !hasParams
                 || !parameters.TryGetProperty("protocolVersion", out var protocol) || protocol.ValueKind != JsonValueKind.String
                 || !parameters.TryGetProperty("capabilities", out var capabilities) || capabilities.ValueKind != JsonValueKind.Object
@@ -67,6 +86,8 @@ public static class JsonRpcRequestRules
                 || !parameters.TryGetProperty("name", out var tool) || tool.ValueKind != JsonValueKind.String
                 || (parameters.TryGetProperty("arguments", out var arguments) && arguments.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) =>
                 (InvalidParams, "tools/call needs a tool name and an arguments object", id),
+            "tools/call" when parameters.GetProperty("name").GetString()!.Length > MaxNameLength =>
+                (InvalidParams, $"tool name is longer than {MaxNameLength} characters", id),
             _ => null,
         };
     }

@@ -18,7 +18,7 @@ public static class McpRagServerExtensions
 
     public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services, IConfiguration configuration, string? listenUrls = null)
     {
-        services.AddRetrieval().AddLocalBackend().AddQIndexBackend().AddOpenSearchBackend().AddDynamoDbTenantDirectory().AddThrottling();
+        services.AddMcpRagRetrieval().AddThrottling();
         services.AddMcpRagAuth(listenUrls);
         services.AddMcpRagObservability(configuration);
         services.AddOptions<CursorOptions>().BindConfiguration(CursorOptions.Section)
@@ -52,6 +52,13 @@ public static class McpRagServerExtensions
                     context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken)));
     }
 
+    /// <summary>
+    /// Every backend and both routing-table sources (file, DynamoDB), registered in this one place for the server and
+    /// every operator verb alike, so a verb accepts exactly the routing tables <c>serve</c> accepts.
+    /// </summary>
+    public static IServiceCollection AddMcpRagRetrieval(this IServiceCollection services) =>
+        services.AddRetrieval().AddLocalBackend().AddQIndexBackend().AddOpenSearchBackend().AddDynamoDbTenantDirectory();
+
     /// <summary>Audit trail, metrics and traces; OpenTelemetry export only when an OTLP endpoint is configured.</summary>
     public static IServiceCollection AddMcpRagObservability(this IServiceCollection services, IConfiguration configuration)
     {
@@ -72,7 +79,7 @@ public static class McpRagServerExtensions
         {
             services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService(ServerName, serviceVersion: Version))
-                .WithTracing(t => t.AddSource(McpRagTelemetry.Name).AddOtlpExporter(o => o.Endpoint = otlp))
+                .WithTracing(t => t.AddSource(McpRagTelemetry.Name, McpRagTelemetry.SdkSourceName).AddOtlpExporter(o => o.Endpoint = otlp))
                 .WithMetrics(m => m.AddMeter(McpRagTelemetry.Name).AddOtlpExporter(o => o.Endpoint = otlp));
         }
 

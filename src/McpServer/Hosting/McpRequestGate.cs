@@ -3,19 +3,30 @@ using McpRag.McpServer.Auth;
 using McpRag.Retrieval.Tenancy;
 using McpRag.Retrieval.Throttling;
 using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore;
 
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>
 /// HTTP-level checks on an authenticated MCP request, before the MCP handler sees it. A <c>tools/call</c> whose
 /// token lacks the tool's scope gets 403 with <c>WWW-Authenticate: Bearer error="insufficient_scope"</c> (as the MCP
-/// authorization spec asks, so a client can step up). Every other request (except session set-up, ping and notifications) counts against the
-/// tenant's quota here and gets 429 with <c>Retry-After</c> when over it; tool calls are counted by the call filter instead, where
-/// they get a <c>throttled</c> tool error.
+/// authorization spec asks, so a client can step up). Other requests count against the tenant's quota here (see
+/// <see cref="IsCounted"/>) and get 429 with <c>Retry-After</c> when over it; tool calls and resource reads are counted
+/// by the call filter instead, on both transports, where they get a <c>throttled</c> error.
 /// </summary>
-public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory principals, ToolScopes scopes, ITenantDirectory directory, ITenantThrottle throttle, IOptions<AuthOptions> auth)
+public sealed class McpRequestGate(
+    RequestDelegate next,
+    TenantPrincipalFactory principals,
+    ToolScopes scopes,
+    ITenantDirectory directory,
+    ITenantThrottle throttle,
+    IOptions<HttpServerTransportOptions> transport,
+    IOptions<AuthOptions> auth)
 {
     private readonly string _resourceMetadata = auth.Value.ResourceMetadataUrl()!;
+
+    /// <summary>A stateful session costs memory for as long as it lives, so opening one is counted like any request.</summary>
+    private readonly bool _initializeIsCounted = transport.Value.SessionMode != HttpServerSessionMode.Stateless;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -27,7 +38,7 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
         }
 
         // Fails closed: without the summary the scope check below could not run.
-        var (method, tool) = McpRequestSummary.Of(context)
+        var (method, tool, hasId) = McpRequestSummary.Of(context)
             ?? throw new InvalidOperationException($"{nameof(RequestLimitsMiddleware)} must run before {nameof(McpRequestGate)}");
         if (method == "tools/call" && tool is not null)
         {
@@ -44,7 +55,7 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
             return;
         }
 
-        if (method is not null && IsCounted(method) && await directory.FindAsync(principal.TenantId, context.RequestAborted) is { } route)
+        if (method is not null && IsCounted(method, hasId) && await directory.FindAsync(principal.TenantId, context.RequestAborted) is { } route)
         {
             using var lease = await throttle.AcquireAsync(route, principal, context.RequestAborted);
             if (!lease.IsAdmitted)
@@ -59,10 +70,14 @@ public sealed class McpRequestGate(RequestDelegate next, TenantPrincipalFactory 
     }
 
     /// <summary>
-    /// Session set-up (<c>initialize</c>, <c>server/discover</c>), <c>ping</c> and notifications are free here;
-    /// <c>resources/read</c> is counted by the call filter (on both transports, like tool calls); every other request
-    /// uses the quota here.
+    /// <c>server/discover</c>, <c>ping</c>, stateless <c>initialize</c> and true notifications (no id) are free here;
+    /// <c>resources/read</c> is counted by the call filter (on both transports, like tool calls); every other request,
+    /// unknown methods and "notifications" sent with an id included, uses the quota here.
     /// </summary>
-    private static bool IsCounted(string method) =>
-        method is not ("initialize" or "server/discover" or "ping" or "resources/read") && !method.StartsWith("notifications/", StringComparison.Ordinal);
+    private bool IsCounted(string method, bool hasId) => method switch
+    {
+        "server/discover" or "ping" or "resources/read" => false,
+        "initialize" => _initializeIsCounted,
+        _ => hasId || !method.StartsWith("notifications/", StringComparison.Ordinal),
+    };
 }

@@ -79,7 +79,8 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<HttpS
         {
             if (JsonRpcRequestRules.Check(json.RootElement) is { } invalid)
             {
-                await RefuseAsync(context, StatusCodes.Status400BadRequest, invalid.Code, invalid.Message, invalid.Id);
+                var status = invalid.Code == JsonRpcRequestRules.MethodNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+                await RefuseAsync(context, status, invalid.Code, invalid.Message, invalid.Id);
                 return;
             }
 

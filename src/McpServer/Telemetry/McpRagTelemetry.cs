@@ -14,6 +14,12 @@ public sealed class McpRagTelemetry
 {
     public const string Name = "McpRag";
 
+    /// <summary>
+    /// The MCP SDK's own source. Its request span continues the client's trace context (<c>traceparent</c> in the
+    /// request's <c>_meta</c>), so tracing it makes this server's spans children of the client's trace.
+    /// </summary>
+    public const string SdkSourceName = "Experimental.ModelContextProtocol";
+
     public static readonly ActivitySource Source = new(Name);
 
     private readonly Counter<long> _calls;

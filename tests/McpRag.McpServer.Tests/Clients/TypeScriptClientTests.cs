@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpRag.McpServer.Hosting;
 using McpRag.McpServer.Tests.Infrastructure;
 
 namespace McpRag.McpServer.Tests.Clients;
@@ -24,13 +25,26 @@ public sealed class TypeScriptClientTests(SampleDeployment deployment)
         { "v1", "2025-06-18", "stdio" },
         { "v1", "2025-11-25", "stdio" },
         { "v2", "2026-07-28", "stdio" },
+        // --stateful: sessions for initialize clients, per-request service for 2026-07-28 clients, on one endpoint.
+        { "v1", "2025-11-25", "http-stateful" },
+        { "v2", "2026-07-28", "http-stateful" },
     };
 
     [Theory]
     [MemberData(nameof(Runs))]
     public async Task Scenario_OfficialClient_EveryResultAndErrorReachesTheAgent(string sdk, string protocol, string transport)
     {
-        var facts = await RunAsync(sdk, protocol, transport);
+        await using var stateful = transport == "http-stateful"
+            ? HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", deployment.ConfigFile, Dev: true) { Stateless = false })
+            : null;
+        var endpoint = deployment.McpEndpoint;
+        if (stateful is not null)
+        {
+            await stateful.StartAsync(TestContext.Current.CancellationToken);
+            endpoint = new Uri(new Uri(stateful.Urls.First()), HttpServerHost.McpPath);
+        }
+
+        var facts = await RunAsync(sdk, protocol, transport == "stdio" ? "stdio" : "http", endpoint);
 
         Assert.Equal(protocol, facts.GetProperty("negotiated").GetString());
         var sent = facts.GetProperty("readerSent").EnumerateArray().Select(m => m.GetString()).ToList();
@@ -100,11 +114,13 @@ public sealed class TypeScriptClientTests(SampleDeployment deployment)
         Assert.All(throttled.Skip(admitted), c => Assert.Matches(@"^throttled: .* \(retry_after_seconds=\d+\)$", Error(c)));
 
         Assert.Equal(1, Ok(facts.GetProperty("upsert")).GetProperty("chunks").GetInt32());
-        Assert.Equal("Client round trip", Ok(facts.GetProperty("fetchWritten")).GetProperty("title").GetString());
+        var written = Ok(facts.GetProperty("fetchWritten"));
+        Assert.Equal("Client round trip", written.GetProperty("title").GetString());
+        Assert.Equal("mcprag://documents/" + written.GetProperty("id").GetString(), written.GetProperty("url").GetString());
         Assert.True(Ok(facts.GetProperty("delete")).GetProperty("deleted").GetBoolean());
     }
 
-    private async Task<JsonElement> RunAsync(string sdk, string protocol, string transport)
+    private async Task<JsonElement> RunAsync(string sdk, string protocol, string transport, Uri endpoint)
     {
         var run = $"{sdk}-{protocol}-{transport}-{Guid.NewGuid():n}";
         var expired = deployment.Tokens.Create(
@@ -124,7 +140,7 @@ public sealed class TypeScriptClientTests(SampleDeployment deployment)
             ["MCPRAG_PROTOCOL"] = protocol,
             ["MCPRAG_TRANSPORT"] = transport,
             ["MCPRAG_TOKENS"] = JsonSerializer.Serialize(tokens),
-            ["MCPRAG_URL"] = deployment.McpEndpoint.ToString(),
+            ["MCPRAG_URL"] = endpoint.ToString(),
         };
         if (transport == "stdio")
         {

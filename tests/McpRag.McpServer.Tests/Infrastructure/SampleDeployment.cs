@@ -34,6 +34,8 @@ public sealed class SampleDeployment : IAsyncLifetime
         ["tenant-subject"] = new { requestsPerMinute = 1, burst = 100, subjectRequestsPerMinute = 1, subjectBurst = 2 },
         ["tenant-http"] = new { requestsPerMinute = 1, burst = 2 },
         // Each third-party client run uses its own subject, so its bucket holds exactly two calls.
+        ["tenant-unknown-tool"] = new { requestsPerMinute = 1, burst = 2 },
+        ["tenant-notify"] = new { requestsPerMinute = 1, burst = 2 },
         [ClientsTenant] = new { requestsPerMinute = 100_000, burst = 100_000, subjectRequestsPerMinute = 1, subjectBurst = 2 },
     };
 
