@@ -109,4 +109,49 @@ public sealed class AuthOptionsTests
         Assert.Contains(error.Failures, f => f.StartsWith("McpRag:Auth:ResourceUrl must name", StringComparison.Ordinal));
         Directory.Delete(root, recursive: true);
     }
+
+    [Theory]
+    [InlineData(null, AuthOptions.DevelopmentResourceUrl)]
+    [InlineData("https://rag.example.com/mcp", "https://rag.example.com/mcp")]
+    public async Task TokenIssue_Resource_IsTheTokensAudience(string? resource, string audience)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "mcprag-tests", "token-issue-" + Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(root);
+        var config = Path.Combine(root, "mcprag.json");
+        await File.WriteAllTextAsync(config, new JsonObject { ["McpRag"] = new JsonObject { ["DataDir"] = root } }.ToJsonString(), TestContext.Current.CancellationToken);
+        List<string> arguments = [RepositoryPaths.ServerDll, "token", "issue", "--tenant", "tenant-a", "--subject", "tester", "--config", config];
+        if (resource is not null)
+        {
+            arguments.AddRange(["--resource", resource]);
+        }
+
+        var (exitCode, output, error) = await RunAsync(arguments);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(audience, new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(output.Trim()).Audiences.Single());
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task TokenIssue_ResourceNotAUrl_ExitsWithOneLineReason()
+    {
+        var (exitCode, output, error) = await RunAsync([RepositoryPaths.ServerDll, "token", "issue", "--tenant", "tenant-a", "--subject", "tester", "--resource", "mcprag"]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Equal("mcprag: --resource 'mcprag' is not an absolute http(s) URL", error.Trim());
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(IEnumerable<string> arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output, await error);
+    }
 }
