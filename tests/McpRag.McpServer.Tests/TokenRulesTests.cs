@@ -119,6 +119,31 @@ public sealed class TokenRulesTests(SampleDeployment deployment)
         Assert.Equal(["rag:read", "rag:write"], json.RootElement.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()!));
     }
 
+    [Theory]
+    [InlineData("slash")]
+    [InlineData("legacy")]
+    public async Task Search_OverStdioWithTokenForAnotherAudience_IsUnauthenticated(string kind)
+    {
+        var audience = kind == "slash" ? deployment.Tokens.Audience + "/" : "mcprag";
+        var token = deployment.Tokens.Create(_ => { }, d => d.Audience = audience);
+        await using var client = await McpClients.StdioAsync(deployment, token);
+
+        var result = await client.CallAsync("search", new() { ["query"] = "refund" });
+
+        Assert.Equal("unauthenticated", result.ErrorCode());
+        Assert.Contains("audience", result.Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_OverStdioWithTokenForTheResourceUrl_IsAccepted()
+    {
+        await using var client = await McpClients.StdioAsync(deployment, deployment.Tokens.Valid("tenant-c"));
+
+        var result = await client.CallAsync("search", new() { ["query"] = "refund" });
+
+        Assert.Equal("tenant-c", result.Ok().GetProperty("tenant").GetString());
+    }
+
     /// <summary>The deployment's options: its resource URL, dev key trusted.</summary>
     private AuthOptions DeploymentOptions() => new() { ResourceUrl = deployment.Tokens.Audience, TrustDevelopmentKey = true };
 

@@ -57,6 +57,7 @@ class BrowserOAuthProvider {
     await page.goto(url.toString());
     facts.signInPage = {
       title: await page.title(),
+      text: await page.locator('body').innerText(),
       tenants: await page.locator('input[name="mcprag_tenant"]').evaluateAll((inputs) => inputs.map((i) => i.value)),
       scopes: await page.locator('input[name="mcprag_scope"]').evaluateAll((inputs) => inputs.map((i) => ({ value: i.value, checked: i.checked }))),
     };

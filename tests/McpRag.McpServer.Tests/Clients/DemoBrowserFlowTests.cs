@@ -80,6 +80,7 @@ public sealed class DemoBrowserFlowTests
             // What the person saw and chose.
             var page = facts.GetProperty("signInPage");
             Assert.Equal("McpRag development sign-in", page.GetProperty("title").GetString());
+            Assert.Contains($"McpRag demo browser test asks for access to {mcpUrl}", page.GetProperty("text").GetString(), StringComparison.Ordinal);
             Assert.Equal(SampleDeployment.SampleTenants, page.GetProperty("tenants").EnumerateArray().Select(t => t.GetString()!));
             Assert.All(page.GetProperty("scopes").EnumerateArray(), s => Assert.True(s.GetProperty("checked").GetBoolean()));
             var callback = facts.GetProperty("callback");

@@ -16,7 +16,7 @@ namespace McpRag.McpServer.Auth.DevServer;
 /// The form posts the authorization request back with those choices; allowing signs in a principal whose access token
 /// names the tenant in the configured tenant claim, for this server's resource URL only.
 /// </summary>
-public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOptions> auth)
+public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOptions> auth, IServiceScopeFactory scopes)
 {
     private const string TenantField = "mcprag_tenant";
     private const string UserField = "mcprag_user";
@@ -34,7 +34,7 @@ public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOpti
         var decision = request.GetParameter(DecisionField)?.ToString();
         if (decision is null || !HttpMethods.IsPost(context.Request.Method))
         {
-            return Results.Content(Render(request), "text/html; charset=utf-8");
+            return Results.Content(Render(request, await ClientNameAsync(request.ClientId, context.RequestAborted)), "text/html; charset=utf-8");
         }
 
         if (decision != "allow")
@@ -63,7 +63,6 @@ public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOpti
         identity.SetScopes([.. scopes, Scopes.OfflineAccess]);
         identity.SetResources(auth.Value.ResourceUrl!);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
-        await Task.CompletedTask;
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -75,7 +74,22 @@ public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOpti
         }),
         [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
-    private string Render(OpenIddictRequest request)
+    /// <summary>The name the client registered with, so the person sees who asks (OpenIddict has validated the client id).</summary>
+    private async Task<string?> ClientNameAsync(string? clientId, CancellationToken cancellationToken)
+    {
+        if (clientId is null)
+        {
+            return null;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        return await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application
+            ? await applications.GetDisplayNameAsync(application, cancellationToken)
+            : null;
+    }
+
+    private string Render(OpenIddictRequest request, string? clientName)
     {
         static string E(string? s) => WebUtility.HtmlEncode(s ?? string.Empty);
         var html = new StringBuilder();
@@ -87,7 +101,7 @@ public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOpti
             <h1>McpRag development sign-in</h1>
             <p>Development only: no password. Pick the tenant and user this client acts as, and the scopes it gets.</p>
             """);
-        html.Append($"<p>Client <strong>{E(request.ClientId)}</strong> asks for access to <code>{E(auth.Value.ResourceUrl)}</code>.</p>");
+        html.Append($"<p><strong>{E(clientName ?? request.ClientId)}</strong> asks for access to <code>{E(auth.Value.ResourceUrl)}</code>.</p>");
         html.Append($"<form method=\"post\" action=\"{E(DevAuthorizationServer.AuthorizePath)}\">");
         foreach (var (name, value) in request.GetParameters())
         {
