@@ -9,7 +9,7 @@ public static class OpenSearchCommands
     {
         var tenants = new Option<string>("--tenants") { Description = "Routing table whose opensearch routes to provision.", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for the generated files (one sub-folder per endpoint).", DefaultValueFactory = _ => "opensearch-config" };
-        var apply = new Option<bool>("--apply") { Description = "Also create the indexes and search pipeline (and, with MCPRAG_OPENSEARCH_ADMIN_USER/PASSWORD, the roles) on the clusters." };
+        var apply = new Option<bool>("--apply") { Description = "Also create the indexes, search pipeline and roles on the clusters (needs cluster-admin credentials in MCPRAG_OPENSEARCH_ADMIN_USER/PASSWORD)." };
         var provision = new Command("provision", "Write roles.yml, roles_mapping.yml, the jwt_auth_domain block, index bodies and the hybrid search pipeline for each OpenSearch endpoint.")
         {
             tenants, output, apply, config,

@@ -11,7 +11,7 @@ namespace McpRag.McpServer.Cli;
 /// </summary>
 public sealed class OpenSearchProvisionRunner(BackendRegistry backends, OpenSearchProvisioner provisioner)
 {
-    /// <summary>Environment variables with cluster-admin basic credentials; when set, <c>--apply</c> also puts roles and mappings.</summary>
+    /// <summary>Environment variables with cluster-admin basic credentials, which <c>--apply</c> needs.</summary>
     public const string AdminUserVariable = "MCPRAG_OPENSEARCH_ADMIN_USER";
     public const string AdminPasswordVariable = "MCPRAG_OPENSEARCH_ADMIN_PASSWORD";
 
@@ -43,7 +43,7 @@ public sealed class OpenSearchProvisionRunner(BackendRegistry backends, OpenSear
             : null;
         if (admin is null)
         {
-            Console.Error.WriteLine($"{AdminUserVariable} is not set: creating indexes and the pipeline with each route's own credentials; apply roles.yml and roles_mapping.yml yourself");
+            throw new CommandLineException(OpenSearchProvisioner.MissingAdminCredentials);
         }
 
         try
@@ -53,7 +53,7 @@ public sealed class OpenSearchProvisionRunner(BackendRegistry backends, OpenSear
                 Console.Error.WriteLine(line);
             }
         }
-        catch (OpenSearchRequestException ex)
+        catch (Exception ex) when (ex is OpenSearchRequestException or FormatException)
         {
             throw new CommandLineException("provisioning stopped: " + ex.Message);
         }

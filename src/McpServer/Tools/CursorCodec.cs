@@ -1,74 +1,108 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Options;
 
 namespace McpRag.McpServer.Tools;
 
 /// <summary>
-/// Opaque paging cursors: the backend's position, bound to the tenant and to the exact search (query, mode,
-/// filters, page size) and authenticated with HMAC-SHA256. A cursor replayed by another tenant, for another query,
-/// or altered in any byte is refused.
+/// Opaque paging cursors: the backend's position (for OpenSearch the <c>search_after</c> values and the query strategy,
+/// for Q index the service's <c>nextToken</c>) encrypted with AES-256-GCM, so a caller can neither read nor alter it.
+/// The tenant, the subject and the exact search (query, mode, filters, page size) are the associated data: none of
+/// them is in the cursor, yet a cursor replayed by another tenant or user, for another search, or changed in any byte
+/// fails authentication and is refused as <c>invalid_argument</c>.
 /// </summary>
+/// <remarks>
+/// Layout (base64url): version (1 byte) | nonce (12) | tag (16) | ciphertext. Positions are at most
+/// <see cref="MaxPositionBytes"/>, room for Q index's 800-character <c>nextToken</c> with its subject tag, so a cursor
+/// stays under <see cref="MaxCursorLength"/>.
+/// </remarks>
 public sealed class CursorCodec(IOptions<CursorOptions> options)
 {
     public const int MaxCursorLength = 2_048;
 
-    private readonly byte[] _key = options.Value.Secret is { Length: > 0 } secret
-        ? Convert.FromBase64String(secret)
-        : RandomNumberGenerator.GetBytes(32);
+    /// <summary>The longest backend position a cursor carries.</summary>
+    public const int MaxPositionBytes = 1_024;
 
-    public string Encode(string tenantId, SearchQuery query, string position)
+    private const byte Version = 2;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+
+    private readonly byte[] _key = HKDF.DeriveKey(
+        HashAlgorithmName.SHA256,
+        options.Value.Secret is { Length: > 0 } secret ? Convert.FromBase64String(secret) : RandomNumberGenerator.GetBytes(32),
+        32,
+        salt: [],
+        info: "mcprag cursor v2 aes-256-gcm"u8.ToArray());
+
+    public string Encode(TenantPrincipal principal, SearchQuery query, string position)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(tenantId, Fingerprint(query), position));
-        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(Sign(payload));
+        var plaintext = Encoding.UTF8.GetBytes(position);
+        if (plaintext.Length > MaxPositionBytes)
+        {
+            throw new RetrievalException(RetrievalErrorCode.BackendError, "the backend's paging position is too long for a cursor");
+        }
+
+        var cursor = new byte[1 + NonceBytes + TagBytes + plaintext.Length];
+        cursor[0] = Version;
+        var nonce = cursor.AsSpan(1, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, TagBytes);
+        aes.Encrypt(nonce, plaintext, cursor.AsSpan(1 + NonceBytes + TagBytes), cursor.AsSpan(1 + NonceBytes, TagBytes), Binding(principal, query));
+        return Base64Url.EncodeToString(cursor);
     }
 
     /// <summary>Returns the position, or throws <c>invalid_argument</c>.</summary>
-    public string Decode(string cursor, string tenantId, SearchQuery query)
+    public string Decode(string cursor, TenantPrincipal principal, SearchQuery query)
     {
         var invalid = RetrievalException.Invalid("cursor is not valid for this search");
-        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
-        if (cursor.Length > MaxCursorLength || dot <= 0)
+        if (cursor.Length > MaxCursorLength)
         {
             throw invalid;
         }
 
-        byte[] payload, signature;
+        byte[] bytes;
         try
         {
-            payload = Base64Url.DecodeFromChars(cursor.AsSpan(0, dot));
-            signature = Base64Url.DecodeFromChars(cursor.AsSpan(dot + 1));
+            bytes = Base64Url.DecodeFromChars(cursor);
         }
         catch (FormatException)
         {
             throw invalid;
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(signature, Sign(payload)))
+        if (bytes.Length <= 1 + NonceBytes + TagBytes || bytes[0] != Version)
         {
             throw invalid;
         }
 
-        var decoded = JsonSerializer.Deserialize<Payload>(payload);
-        return decoded is not null && decoded.T == tenantId && decoded.Q == Fingerprint(query) ? decoded.P : throw invalid;
+        var plaintext = new byte[bytes.Length - 1 - NonceBytes - TagBytes];
+        try
+        {
+            using var aes = new AesGcm(_key, TagBytes);
+            aes.Decrypt(bytes.AsSpan(1, NonceBytes), bytes.AsSpan(1 + NonceBytes + TagBytes), bytes.AsSpan(1 + NonceBytes, TagBytes), plaintext, Binding(principal, query));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw invalid;
+        }
+
+        return Encoding.UTF8.GetString(plaintext);
     }
 
-    private byte[] Sign(byte[] payload) => HMACSHA256.HashData(_key, payload);
-
-    private static string Fingerprint(SearchQuery query)
+    /// <summary>Tenant, subject and the canonical search, each field ended by a NUL so no two searches share bytes.</summary>
+    private static byte[] Binding(TenantPrincipal principal, SearchQuery query)
     {
         var canonical = new StringBuilder()
+            .Append(principal.TenantId).Append('\0').Append(principal.Subject).Append('\0')
             .Append(query.Text).Append('\0').Append(query.Mode).Append('\0').Append(query.TopK).Append('\0');
         foreach (var (name, values) in query.Filters.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
             canonical.Append(name).Append('=').AppendJoin('\u001f', values.Order(StringComparer.Ordinal)).Append('\0');
         }
 
-        return Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())), 0, 16);
+        return Encoding.UTF8.GetBytes(canonical.ToString());
     }
-
-    private sealed record Payload(string T, string Q, string P);
 }

@@ -1,8 +1,9 @@
 namespace McpRag.McpServer.Tools;
 
 /// <summary>
-/// Cursor signing (<c>McpRag:Cursor</c>). Without a configured secret each process makes its own, so cursors do not
-/// survive a restart or cross replicas; set the same base64 secret (32 bytes) on every replica to share them.
+/// Cursor encryption (<c>McpRag:Cursor</c>). The AES-256-GCM key is derived from <see cref="Secret"/>. Without a
+/// configured secret each process makes its own, so cursors do not survive a restart or cross replicas; set the same
+/// base64 secret (at least 32 bytes) on every replica to share them.
 /// </summary>
 public sealed class CursorOptions
 {

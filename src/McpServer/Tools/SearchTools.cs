@@ -30,13 +30,13 @@ public sealed class SearchTools(CursorCodec cursors)
         var searchQuery = new SearchQuery(ToolArguments.Query(query), ToolArguments.TopK(top_k), ToolArguments.Mode(mode), ToolArguments.Filters(filters));
         if (cursor is not null)
         {
-            searchQuery = searchQuery with { Position = cursors.Decode(cursor, call.Principal.TenantId, searchQuery) };
+            searchQuery = searchQuery with { Position = cursors.Decode(cursor, call.Principal, searchQuery) };
         }
 
         var page = await call.Backend.SearchAsync(call.Route, call.Principal, searchQuery, cancellationToken);
         var result = new SearchToolResult(
             page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, DocumentResources.UrlOf(h.Url, h.Id), h.Snippet, h.Score, h.Attributes)).ToList(),
-            page.NextPosition is null ? null : cursors.Encode(call.Principal.TenantId, searchQuery, page.NextPosition),
+            page.NextPosition is null ? null : cursors.Encode(call.Principal, searchQuery, page.NextPosition),
             call.Principal.TenantId,
             call.Backend.Name,
             searchQuery.Mode.ToString().ToLowerInvariant());

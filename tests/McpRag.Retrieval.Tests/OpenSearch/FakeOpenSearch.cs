@@ -17,9 +17,53 @@ internal sealed class FakeOpenSearch : IDisposable
 {
     private readonly WireMockServer _server;
 
-    public FakeOpenSearch()
+    /// <summary>Starts the fake; it reports itself as <paramref name="version"/> with the k-NN and neural-search plugins.</summary>
+    public FakeOpenSearch(string version = "2.19.1")
     {
         _server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
+        Cluster(version, priority: 50);
+    }
+
+    /// <summary>
+    /// <c>GET /</c> and <c>GET /_nodes/plugins</c> answer as a cluster of the given version and plugins (shapes of the
+    /// spec's <c>info</c> and <c>nodes.info</c> responses).
+    /// </summary>
+    public void Cluster(string version, string[]? plugins = null, int priority = 5)
+    {
+        plugins ??= ["opensearch-knn", "opensearch-neural-search", "opensearch-security"];
+        Stub("GET", "/", 200, new JsonObject
+        {
+            ["name"] = "node-1",
+            ["cluster_name"] = "fake",
+            ["cluster_uuid"] = "Cz2a3_6bQZ2Y4Xo1m2mYpw",
+            ["version"] = new JsonObject
+            {
+                ["distribution"] = "opensearch",
+                ["number"] = version,
+                ["build_type"] = "tar",
+                ["build_hash"] = "0000000",
+                ["build_date"] = "2026-01-01T00:00:00Z",
+                ["build_snapshot"] = false,
+                ["lucene_version"] = "9.12.0",
+                ["minimum_wire_compatibility_version"] = "7.10.0",
+                ["minimum_index_compatibility_version"] = "7.0.0",
+            },
+            ["tagline"] = "The OpenSearch Project: https://opensearch.org/",
+        }, priority: priority);
+        Stub("GET", "/_nodes/plugins", 200, new JsonObject
+        {
+            ["_nodes"] = new JsonObject { ["total"] = 1, ["successful"] = 1, ["failed"] = 0 },
+            ["cluster_name"] = "fake",
+            ["nodes"] = new JsonObject
+            {
+                ["n1"] = new JsonObject
+                {
+                    ["name"] = "node-1",
+                    ["version"] = version,
+                    ["plugins"] = new JsonArray(plugins.Select(p => (JsonNode)new JsonObject { ["name"] = p, ["version"] = version }).ToArray()),
+                },
+            },
+        }, priority: priority);
     }
 
     public string Url => _server.Url!;
@@ -92,6 +136,29 @@ internal sealed class FakeOpenSearch : IDisposable
 
             request.RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(bodies[i].ToJsonString()));
         }
+    }
+
+    /// <summary>
+    /// <c>POST /{index}/_bulk</c> answers every action line of the request: index as created (201), delete as
+    /// not found (404), as a cluster without those documents would.
+    /// </summary>
+    public void BulkAcceptsAll(string index)
+    {
+        _server.Given(Request.Create().WithPath($"/{index}/_bulk").UsingPost()).AtPriority(5)
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var items = (request.Body ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(l => JsonNode.Parse(l)!.AsObject())
+                    .Where(l => l.Count == 1 && l.First().Key is "index" or "delete" && l.First().Value is JsonObject meta && meta.ContainsKey("_id"))
+                    .Select(l => (l.First().Key, l.First().Value!["_id"]!.GetValue<string>(), l.First().Key == "delete" ? 404 : 201, (string?)null))
+                    .ToArray();
+                return new WireMock.ResponseMessage
+                {
+                    StatusCode = 200,
+                    Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                    BodyData = new WireMock.Util.BodyData { BodyAsString = BulkResult(items).ToJsonString(), DetectedBodyType = WireMock.Types.BodyType.String },
+                };
+            }));
     }
 
     /// <summary>A SearchResult: took, timed_out, _shards and hits {total, max_score, hits}.</summary>

@@ -20,8 +20,13 @@ public sealed class OpenSearchAuthWireTests : IDisposable
         _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
         var route = _host.Route(tenant, routeJson);
         var caller = OpenSearchTestHost.Caller(tenant, subject) with { AccessToken = callerToken };
-        await _host.Backend.SearchAsync(route, caller, OpenSearchTestHost.Query("refund", SearchMode.Hybrid), CancellationToken.None);
-        return Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_search")).RequestMessage;
+        await _host.Backend.SearchAsync(route, caller, OpenSearchTestHost.Query("refund", SearchMode.Keyword), CancellationToken.None);
+        var search = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_search")).RequestMessage;
+
+        // The version and plugins are read with the route's own credential, exactly as the search is sent.
+        var probe = Assert.Single(_fake.RequestsTo("GET", "/")).RequestMessage;
+        Assert.Equal(Header(search, "Authorization").Split(' ')[0], Header(probe, "Authorization").Split(' ')[0]);
+        return search;
     }
 
     private static string Header(WireMock.IRequestMessage request, string name) =>
@@ -100,9 +105,20 @@ public sealed class OpenSearchAuthWireTests : IDisposable
         Assert.False(result.IsValid);
     }
 
+    [Fact]
+    public void ValidateRoute_ServerlessSigningService_IsRefusedWithOneLineReason()
+    {
+        var error = Assert.Throws<FormatException>(() => _host.Route("tenant-c", $$"""
+            {"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}",
+             "auth": "sigv4", "region": "eu-west-1", "signingService": "aoss"}
+            """));
+        Assert.Contains(OpenSearchRoute.ServerlessRefusal, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Empty(_fake.Requests);
+    }
+
     [Theory]
     [InlineData("es")]
-    [InlineData("aoss")]
     public async Task SearchAsync_SigV4_SignsWithServiceRegionAndBodyHash(string service)
     {
         var request = await SearchWithRouteAsync($$"""

@@ -28,8 +28,30 @@ public sealed class OpenSearchLiveConformanceTests : RetrievalBackendConformance
                 Assert.Skip($"set {UrlVariable} (and {UserVariable}/{PasswordVariable} for basic auth) to run the conformance suite against a real OpenSearch cluster");
             }
 
+            _provisioned.Value.GetAwaiter().GetResult();
             return _host.Backend;
         }
+    }
+
+    /// <summary>
+    /// Creates the fresh index and the hybrid pipeline first, as an operator's <c>provision --apply</c> would: the
+    /// server itself never creates indexes. Uses the basic credentials when given, else the server's own token.
+    /// </summary>
+    private readonly Lazy<Task> _provisioned;
+
+    public OpenSearchLiveConformanceTests()
+    {
+        _provisioned = new Lazy<Task>(async () =>
+        {
+            var route = OpenSearchRoute.Parse(RouteOf("tenant-a")).Route!;
+            var admin = Environment.GetEnvironmentVariable(UserVariable) is { Length: > 0 }
+                ? new OpenSearchTarget(route.Endpoint, OpenSearchAuthorizers.BasicFromEnvironment(UserVariable, PasswordVariable))
+                : _host.Get<OpenSearchAuthorizers>().TargetFor(route, TenantPrincipal.Operator(route.TenantId));
+            var client = _host.Get<IOpenSearchClient>();
+            await client.CreateIndexAsync(admin, _index, OpenSearchQueries.CreateIndex(route), CancellationToken.None);
+            var options = _host.Get<Microsoft.Extensions.Options.IOptions<OpenSearchOptions>>().Value;
+            await client.PutSearchPipelineAsync(admin, options.HybridPipeline, OpenSearchQueries.HybridPipeline(options.HybridKeywordWeight), CancellationToken.None);
+        });
     }
 
     protected override TenantRoute RouteOf(string tenantId)

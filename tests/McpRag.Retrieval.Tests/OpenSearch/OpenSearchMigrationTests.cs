@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Options;
@@ -50,7 +51,7 @@ public sealed class OpenSearchMigrationTests : IDisposable
     {
         _fake.IndexExists("shared-cd", 384);
         _fake.Stub("POST", "/shared-cd/_search", 200, FakeOpenSearch.SearchResult());
-        _fake.Stub("POST", "/shared-cd/_bulk", 200, FakeOpenSearch.BulkResult(("index", "tenant-c:short", 201, null), ("index", "tenant-c:long", 201, null)));
+        _fake.BulkAcceptsAll("shared-cd");
         var route = _host.Route("tenant-c", $$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "shared-cd"}""");
         var stored = Enumerable.Range(0, 384).Select(i => i == 7 ? 1f : 0f).ToArray();
 
@@ -60,7 +61,13 @@ public sealed class OpenSearchMigrationTests : IDisposable
         var lines = Assert.Single(_fake.RequestsTo("POST", "/shared-cd/_bulk")).RequestMessage.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         float[] VectorOf(string line) => JsonNode.Parse(line)!["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
         Assert.Equal(stored, VectorOf(lines[1]));
-        Assert.Equal(OpenSearchTestHost.Embed(Long.Title + "\n\n" + Long.Text), VectorOf(lines[3]));
+
+        // The long document: its record with the first passage's vector, then one passage document per further passage.
+        var passages = new TextChunker(new ChunkingOptions()).Split(Long.Text);
+        Assert.True(passages.Count > 1);
+        Assert.Equal(OpenSearchTestHost.Embed(Long.Title + "\n\n" + passages[0]), VectorOf(lines[3]));
+        Assert.Equal(2 + (2 * passages.Count), lines.Length);
+        Assert.Equal(OpenSearchTestHost.Embed(Long.Title + "\n\n" + passages[^1]), VectorOf(lines[^1]));
     }
 
     [Fact]
@@ -76,7 +83,7 @@ public sealed class OpenSearchMigrationTests : IDisposable
 
         Assert.Equal(27, count);
         var body = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", "/shared-cd/_search")));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"size": 0, "track_total_hits": true, "query": {"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}]}}}"""), body));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"size": 0, "track_total_hits": true, "query": {"bool": {"filter": [{"term": {"tenant_id": "tenant-c"}}, {"bool": {"must_not": [{"exists": {"field": "passage"}}]}}]}}}"""), body));
     }
 
     public void Dispose()

@@ -40,7 +40,7 @@ public sealed class OpenSearchProvisionerTests : IDisposable
         Assert.Contains("roles_key: \"roles\"", config, StringComparison.Ordinal);
         Assert.Contains("required_audience: \"https://shared.search.example\"", config, StringComparison.Ordinal);
         Assert.Contains("required_issuer: \"mcprag\"", config, StringComparison.Ordinal);
-        Assert.Empty(OpenSearchSpecShapes.CreateIndexBody(JsonNode.Parse(File.ReadAllText(Path.Combine(shared, "indexes", "shared-cd.json")))!.AsObject()));
+        Assert.Empty(OpenSearchSpec.CreateIndexBody(JsonNode.Parse(File.ReadAllText(Path.Combine(shared, "indexes", "shared-cd.json")))!.AsObject()));
 
         var domainFiles = Directory.GetFiles(Path.Combine(_output, "tenant-a.search.example"), "*", SearchOption.AllDirectories).Select(File.ReadAllText);
         Assert.All(domainFiles, text => Assert.DoesNotContain("tenant-b", text, StringComparison.Ordinal));
@@ -64,12 +64,73 @@ public sealed class OpenSearchProvisionerTests : IDisposable
         Assert.Contains(report, l => l.EndsWith("index mcprag-tenant-b created", StringComparison.Ordinal));
         Assert.Contains(report, l => l.EndsWith("index shared-cd already exists", StringComparison.Ordinal));
         var pipeline = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", "/_search/pipeline/mcprag-hybrid")));
-        Assert.Empty(OpenSearchSpecShapes.SearchPipelineBody(pipeline));
+        Assert.Empty(OpenSearchSpec.SearchPipelineBody(pipeline));
         var role = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", "/_plugins/_security/api/roles/mcprag_tenant_c")));
         Assert.Equal("{\"term\":{\"tenant_id\":\"tenant-c\"}}", role["index_permissions"]![0]!["dls"]!.GetValue<string>());
         var mapping = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", "/_plugins/_security/api/rolesmapping/mcprag_tenant_d")));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""["tenant-d"]"""), mapping["backend_roles"]));
         Assert.All(_fake.Requests, r => Assert.Equal("Basic YWRtaW46dGVzdA==", r.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.Single(_fake.RequestsTo("GET", "/"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_WithoutAdminCredentials_RefusesInOneLineAndSendsNothing()
+    {
+        var routes = Routes(_fake.Url, _fake.Url);
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => _host.Get<OpenSearchProvisioner>().ApplyAsync(routes, admin: null, CancellationToken.None));
+
+        Assert.Equal(OpenSearchProvisioner.MissingAdminCredentials, error.Message);
+        Assert.Contains("cluster-admin credentials", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Empty(_fake.Requests);
+    }
+
+    [Theory]
+    [InlineData("2.11.0")]
+    [InlineData("2.17.1")]
+    public async Task ApplyAsync_FaissRouteBeforeFaissCosine_RefusesBeforeCreatingAnything(string version)
+    {
+        _fake.Cluster(version);
+        var routes = new[] { _host.Route("tenant-b", $$"""{"backend": "opensearch", "isolation": "index", "endpoint": "{{_fake.Url}}", "engine": "faiss"}""") };
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => _host.Get<OpenSearchProvisioner>().ApplyAsync(routes, new StaticAdmin(), CancellationToken.None));
+
+        Assert.Contains("faiss", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2.19", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_fake.Requests, r => r.RequestMessage.Method == "PUT");
+    }
+
+    [Fact]
+    public void CreateIndex_Route_HasKnnVectorTenantKeywordAndModelInMeta()
+    {
+        var route = OpenSearchRoute.Parse(Routes("https://shared.search.example", "https://a.search.example").Single(r => r.TenantId == "tenant-c")).Route!;
+
+        var create = OpenSearchQueries.CreateIndex(route);
+
+        Assert.Empty(OpenSearchSpec.CreateIndexBody(create));
+        Assert.True(create["settings"]!["index"]!["knn"]!.GetValue<bool>());
+        var properties = create["mappings"]!["properties"]!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type": "knn_vector", "dimension": 384, "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}"""), properties["embedding"]));
+        Assert.Equal("keyword", properties["tenant_id"]!["type"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"embedding_model": "all-MiniLM-L6-v2", "dimensions": 384}"""), create["mappings"]!["_meta"]));
+    }
+
+    [Fact]
+    public void SecurityConfig_TenantRoles_AllowNoIndexCreationAndOnlyReadingClusterVersion()
+    {
+        var routes = Routes("https://shared.search.example", "https://a.search.example").Select(r => OpenSearchRoute.Parse(r).Route!).ToList();
+
+        var security = OpenSearchSecurityConfig.For(routes, "mcprag", _host.Get<DownstreamSigningKey>().PublicKeyPem);
+
+        Assert.All(security.Roles.Values, role =>
+        {
+            var text = role.ToJsonString();
+            Assert.DoesNotContain("indices:admin/create", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("search/pipeline", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"*\"", text, StringComparison.Ordinal);
+            Assert.Equal(["indices:data/write/bulk", "cluster:monitor/main", "cluster:monitor/nodes/info"], role["cluster_permissions"]!.AsArray().Select(a => a!.GetValue<string>()));
+        });
     }
 
     public void Dispose()

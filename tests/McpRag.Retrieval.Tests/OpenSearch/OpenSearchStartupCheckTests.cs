@@ -13,13 +13,13 @@ public sealed class OpenSearchStartupCheckTests : IDisposable
     private readonly OpenSearchTestHost _host = new();
     private readonly string _folder = TestData.NewFolder();
 
-    private OpenSearchStartupCheck Check()
+    private OpenSearchStartupCheck Check(string engine = "lucene")
     {
         var file = Path.Combine(_folder, "tenants.json");
         File.WriteAllText(file, """
             {"defaults": {"backend": "opensearch", "endpoint": "ENDPOINT"},
-             "tenants": {"tenant-a": {"isolation": "domain", "index": "kb"}, "tenant-b": {"isolation": "index"}, "local-one": {"backend": "local"}}}
-            """.Replace("ENDPOINT", _fake.Url, StringComparison.Ordinal));
+             "tenants": {"tenant-a": {"isolation": "domain", "index": "kb", "engine": "ENGINE"}, "tenant-b": {"isolation": "index"}, "local-one": {"backend": "local"}}}
+            """.Replace("ENDPOINT", _fake.Url, StringComparison.Ordinal).Replace("ENGINE", engine, StringComparison.Ordinal));
         var registry = new BackendRegistry([_host.Backend, new NamedBackend("local")]);
         var directory = new FileTenantDirectory(Options.Create(new TenantDirectoryOptions { File = file }), registry, NullLogger<FileTenantDirectory>.Instance);
         return new OpenSearchStartupCheck(directory, _host.Backend, NullLogger<OpenSearchStartupCheck>.Instance);
@@ -33,7 +33,7 @@ public sealed class OpenSearchStartupCheckTests : IDisposable
 
         var error = await Assert.ThrowsAsync<FormatException>(() => Check().StartAsync(CancellationToken.None));
 
-        Assert.StartsWith("tenant 'tenant-a': the tenant's index holds 1024-dimension vectors", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("tenant 'tenant-a': index 'kb' holds 1024-dimension vectors", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -44,7 +44,24 @@ public sealed class OpenSearchStartupCheckTests : IDisposable
 
         await Check().StartAsync(CancellationToken.None);
 
-        Assert.Equal(2, _fake.Requests.Count);
+        // Per route: the version and plugins (read once, kept for the route) and the mapping.
+        Assert.Equal(2, _fake.RequestsTo("GET", "/").Count);
+        Assert.Equal(2, _fake.RequestsTo("GET", "/_nodes/plugins").Count);
+        Assert.Single(_fake.RequestsTo("GET", "/kb/_mapping"));
+        Assert.Single(_fake.RequestsTo("GET", "/mcprag-tenant-b/_mapping"));
+    }
+
+    [Fact]
+    public async Task StartAsync_FaissRouteOnClusterBefore219_RefusesToStartWithOneLineReason()
+    {
+        _fake.Cluster("2.17.1");
+        _fake.IndexExists("kb", 384);
+        _fake.IndexMissing("mcprag-tenant-b");
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => Check(engine: "faiss").StartAsync(CancellationToken.None));
+
+        Assert.StartsWith("tenant 'tenant-a': engine faiss with space type cosinesimil needs OpenSearch 2.19", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     public void Dispose()

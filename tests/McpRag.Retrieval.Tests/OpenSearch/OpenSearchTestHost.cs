@@ -7,6 +7,7 @@ using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace McpRag.Retrieval.Tests.OpenSearch;
 
@@ -31,7 +32,7 @@ internal sealed class OpenSearchTestHost : IDisposable
 
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        services.AddLogging();
+        services.AddLogging(logging => logging.AddProvider(Logs));
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
         services.AddSingleton(TestData.Embeddings);
         services.AddSingleton<IAwsCredentialSource>(new FixedCredentials(new BasicAWSCredentials(AccessKey, SecretKey)));
@@ -47,6 +48,9 @@ internal sealed class OpenSearchTestHost : IDisposable
         File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
         return path;
     });
+
+    /// <summary>What the backend wrote to the operator's log.</summary>
+    public QIndex.ListLoggerProvider Logs { get; } = new();
 
     public string AccessKey { get; }
 

@@ -23,22 +23,29 @@ public sealed class OpenSearchWriteWireTests : IDisposable
         _host.Route("tenant-c", $$"""{"backend": "opensearch", "isolation": "document", "endpoint": "{{_fake.Url}}", "index": "{{Index}}"}""");
 
     [Fact]
-    public async Task UpsertAsync_MissingIndex_CreatesKnnIndexThenBulkIndexesTenantDocuments()
+    public async Task UpsertAsync_MissingIndex_IsNotProvisionedAndNeverCreatesTheIndexWithTenantCredentials()
     {
         _fake.IndexCreatedOnPut(Index, 384);
+
+        var error = await Assert.ThrowsAsync<RetrievalException>(() =>
+            _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [Esim], null, CancellationToken.None));
+
+        Assert.Equal(RetrievalErrorCode.TenantNotProvisioned, error.Code);
+        Assert.Empty(_fake.RequestsTo("PUT", $"/{Index}"));
+        Assert.Empty(_fake.RequestsTo("POST", $"/{Index}/_bulk"));
+        Assert.Contains(_host.Logs.Lines, l => l.Contains("never creates indexes", StringComparison.Ordinal) && l.Contains("cluster-admin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ProvisionedIndex_BulkIndexesTenantDocuments()
+    {
+        _fake.IndexExists(Index, 384);
         _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
         _fake.Stub("POST", $"/{Index}/_bulk", 200, FakeOpenSearch.BulkResult(("index", "tenant-c:esim-setup", 201, null)));
 
         var written = await _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [Esim], null, CancellationToken.None);
 
         Assert.Equal(1, written);
-        var create = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("PUT", $"/{Index}")));
-        Assert.Empty(OpenSearchSpecShapes.CreateIndexBody(create));
-        Assert.True(create["settings"]!["index"]!["knn"]!.GetValue<bool>());
-        var properties = create["mappings"]!["properties"]!;
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type": "knn_vector", "dimension": 384, "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"}}"""), properties["embedding"]));
-        Assert.Equal("keyword", properties["tenant_id"]!["type"]!.GetValue<string>());
-
         var lookup = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_search")));
         Assert.Contains(lookup["query"]!["bool"]!["filter"]!.AsArray(), c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"term": {"tenant_id": "tenant-c"}}""")));
 
@@ -46,7 +53,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
         Assert.Equal("wait_for", bulk.RequestMessage.Query!["refresh"].Single());
         Assert.Equal("application/x-ndjson", bulk.RequestMessage.Headers!["Content-Type"].Single().Split(';')[0]);
         var ndjson = bulk.RequestMessage.Body!;
-        Assert.Empty(OpenSearchSpecShapes.BulkBody(ndjson));
+        Assert.Empty(OpenSearchSpec.BulkBody(ndjson));
         var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"index": {"_id": "tenant-c:esim-setup"}}"""), JsonNode.Parse(lines[0])));
@@ -65,7 +72,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
     {
         _fake.IndexExists(Index, 384);
         var route = Route();
-        var hash = OpenSearchBackend.ContentHash(OpenSearchRoute.Parse(route).Route!, Esim);
+        var hash = OpenSearchBackend.ContentHash(OpenSearchRoute.Parse(route).Route!, new McpRag.Retrieval.Ingest.ChunkingOptions(), Esim);
         _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult(new JsonObject
         {
             ["_index"] = Index, ["_id"] = "tenant-c:esim-setup", ["_score"] = 0.0, ["_source"] = new JsonObject { ["content_hash"] = hash },
@@ -122,14 +129,86 @@ public sealed class OpenSearchWriteWireTests : IDisposable
     public async Task DeleteAsync_TenantDocument_SendsBulkDeleteOfTheTenantKey(int itemStatus, bool expected)
     {
         _fake.IndexExists(Index, 384);
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
         _fake.Stub("POST", $"/{Index}/_bulk", 200, FakeOpenSearch.BulkResult(("delete", "tenant-c:esim-setup", itemStatus, null)));
 
         var deleted = await _host.Backend.DeleteAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), "esim-setup", CancellationToken.None);
 
         Assert.Equal(expected, deleted);
         var ndjson = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body!;
-        Assert.Empty(OpenSearchSpecShapes.BulkBody(ndjson));
+        Assert.Empty(OpenSearchSpec.BulkBody(ndjson));
         Assert.Equal("{\"delete\":{\"_id\":\"tenant-c:esim-setup\"}}\n", ndjson);
+    }
+
+    private static readonly RetrievalDocument LongManual = new("manual", "Router manual", string.Join(' ', Enumerable.Range(0, 90).Select(i => $"Step {i}: check cable number {i} and note its light.")))
+    {
+        Url = "https://kb.example/manual",
+        Attributes = new Dictionary<string, IReadOnlyList<string>> { ["category"] = ["manual"] },
+    };
+
+    [Fact]
+    public async Task UpsertAsync_LongDocument_WritesItsRecordAndOnePassageDocumentPerFurtherPassage()
+    {
+        _fake.IndexExists(Index, 384);
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult());
+        _fake.BulkAcceptsAll(Index);
+        var passages = new McpRag.Retrieval.Ingest.TextChunker(new McpRag.Retrieval.Ingest.ChunkingOptions()).Split(LongManual.Text);
+
+        var indexed = await _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [LongManual], null, CancellationToken.None);
+
+        Assert.True(passages.Count >= 3, passages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(passages.Count, indexed);
+        var ndjson = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body!;
+        Assert.Empty(OpenSearchSpec.BulkBody(ndjson));
+        var lines = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(2 * passages.Count, lines.Count);
+        var record = lines[1];
+        Assert.Equal(LongManual.Text, record["text"]!.GetValue<string>());
+        Assert.Equal(passages.Count, record["passages"]!.GetValue<int>());
+        Assert.Null(record["passage"]);
+        for (var n = 1; n < passages.Count; n++)
+        {
+            Assert.Equal($"tenant-c~{n}:manual", lines[2 * n]["index"]!["_id"]!.GetValue<string>());
+            var passage = lines[(2 * n) + 1];
+            Assert.Equal((n, "manual", "tenant-c", passages[n]), (passage["passage"]!.GetValue<int>(), passage["doc_id"]!.GetValue<string>(), passage["tenant_id"]!.GetValue<string>(), passage["text"]!.GetValue<string>()));
+            Assert.Equal(LongManual.Url, passage["url"]!.GetValue<string>());
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"category": ["manual"]}"""), passage["attributes"]));
+            Assert.Null(passage["content_hash"]);
+            Assert.Equal(OpenSearchTestHost.Embed(LongManual.Title + "\n\n" + passages[n]), passage["embedding"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task UpsertAsync_ShorterNewVersion_DeletesThePassagesItNoLongerHas()
+    {
+        _fake.IndexExists(Index, 384);
+        var stored = FakeOpenSearch.Hit(Index, "tenant-c", "manual", 1, "Router manual", "old");
+        stored["_source"]!["content_hash"] = "an-older-version";
+        stored["_source"]!["passages"] = 4;
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult(stored));
+        _fake.BulkAcceptsAll(Index);
+
+        await _host.Backend.UpsertAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), [LongManual with { Text = "Now one short passage." }], null, CancellationToken.None);
+
+        var actions = Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body!.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonNode.Parse(l)!.AsObject()).Where(l => l.Count == 1).Select(l => l.First().Key + " " + l.First().Value!["_id"]).ToList();
+        Assert.Equal(["index tenant-c:manual", "delete tenant-c~1:manual", "delete tenant-c~2:manual", "delete tenant-c~3:manual"], actions);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_DocumentWithPassages_DeletesTheRecordAndEveryPassage()
+    {
+        _fake.IndexExists(Index, 384);
+        var stored = FakeOpenSearch.Hit(Index, "tenant-c", "manual", 1, "Router manual", "text");
+        stored["_source"]!["passages"] = 3;
+        _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult(stored));
+        _fake.Stub("POST", $"/{Index}/_bulk", 200, FakeOpenSearch.BulkResult(("delete", "tenant-c:manual", 200, null), ("delete", "tenant-c~1:manual", 200, null), ("delete", "tenant-c~2:manual", 200, null)));
+
+        Assert.True(await _host.Backend.DeleteAsync(Route(), OpenSearchTestHost.Caller("tenant-c"), "manual", CancellationToken.None));
+
+        var lookup = FakeOpenSearch.BodyOf(Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_search")));
+        Assert.Contains(lookup["query"]!["bool"]!["filter"]!.AsArray(), c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"term": {"tenant_id": "tenant-c"}}""")));
+        Assert.Equal("{\"delete\":{\"_id\":\"tenant-c:manual\"}}\n{\"delete\":{\"_id\":\"tenant-c~1:manual\"}}\n{\"delete\":{\"_id\":\"tenant-c~2:manual\"}}\n", Assert.Single(_fake.RequestsTo("POST", $"/{Index}/_bulk")).RequestMessage.Body);
     }
 
     [Fact]
@@ -137,7 +216,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
     {
         var body = OpenSearchQueries.HybridPipeline(0.3);
 
-        Assert.Empty(OpenSearchSpecShapes.SearchPipelineBody(body));
+        Assert.Empty(OpenSearchSpec.SearchPipelineBody(body));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("[0.3, 0.7]"), body["phase_results_processors"]![0]!["normalization-processor"]!["combination"]!["parameters"]!["weights"]));
     }
 

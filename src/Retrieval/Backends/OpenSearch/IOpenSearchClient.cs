@@ -10,6 +10,12 @@ namespace McpRag.Retrieval.Backends.OpenSearch;
 /// </summary>
 public interface IOpenSearchClient
 {
+    /// <summary>
+    /// <c>GET /</c> and <c>GET /_nodes/plugins</c>: the cluster's version (the oldest node's) and its plugins, which
+    /// decide the route's query strategy.
+    /// </summary>
+    Task<OpenSearchCluster> GetClusterAsync(OpenSearchTarget target, CancellationToken cancellationToken);
+
     /// <summary><c>POST /{index}/_search[?search_pipeline=…]</c>.</summary>
     Task<OpenSearchSearchResponse> SearchAsync(OpenSearchTarget target, string index, JsonObject body, string? searchPipeline, CancellationToken cancellationToken);
 

@@ -11,4 +11,10 @@ public static class OpenSearchFields
     public const string Attributes = "attributes";
     public const string ContentHash = "content_hash";
     public const string EmbeddingModel = "embedding_model";
+
+    /// <summary>On a passage document: its number (1, 2, …). Documents without it are document records (passage 0).</summary>
+    public const string Passage = "passage";
+
+    /// <summary>On a document record: how many passages the document has, record included.</summary>
+    public const string Passages = "passages";
 }

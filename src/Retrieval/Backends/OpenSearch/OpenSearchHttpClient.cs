@@ -19,6 +19,59 @@ public sealed class OpenSearchHttpClient(IHttpClientFactory httpClients) : IOpen
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly MediaTypeHeaderValue NdJson = new("application/x-ndjson");
 
+    public async Task<OpenSearchCluster> GetClusterAsync(OpenSearchTarget target, CancellationToken cancellationToken)
+    {
+        using var main = await SendAsync(target, HttpMethod.Get, "/", null, null, cancellationToken);
+        var version = main!.RootElement.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Object ? v : default;
+        var distribution = version.ValueKind == JsonValueKind.Object && version.TryGetProperty("distribution", out var d) ? d.GetString() : null;
+        var reported = OpenSearchCluster.ParseVersion(version.ValueKind == JsonValueKind.Object && version.TryGetProperty("number", out var n) ? n.GetString() : null);
+        if (distribution != "opensearch" || reported is null)
+        {
+            throw new OpenSearchRequestException(0, OpenSearchRequestException.NotOpenSearch, $"GET {target.Endpoint.Host}/ did not report an OpenSearch distribution and version");
+        }
+
+        JsonDocument? nodes;
+        try
+        {
+            nodes = await SendAsync(target, HttpMethod.Get, "/_nodes/plugins", null, null, cancellationToken);
+        }
+        catch (OpenSearchRequestException ex) when (ex.Status is 400 or 404 or 405)
+        {
+            // A managed service that does not expose the nodes API: the version stands, the plugins are not known.
+            return new OpenSearchCluster(reported, new HashSet<string>(StringComparer.Ordinal)) { PluginsKnown = false };
+        }
+
+        var plugins = new HashSet<string>(StringComparer.Ordinal);
+        var nodeVersions = new List<Version>();
+        using (nodes)
+        {
+            if (nodes!.RootElement.TryGetProperty("nodes", out var all) && all.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var node in all.EnumerateObject())
+                {
+                    // A cluster in compatibility mode reports 7.10.2 at GET /; each node still reports its real version.
+                    if (node.Value.TryGetProperty("version", out var nv) && OpenSearchCluster.ParseVersion(nv.GetString()) is { } nodeVersion)
+                    {
+                        nodeVersions.Add(nodeVersion);
+                    }
+
+                    if (node.Value.TryGetProperty("plugins", out var list) && list.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var plugin in list.EnumerateArray())
+                        {
+                            if (plugin.TryGetProperty("name", out var name) && name.GetString() is { } text)
+                            {
+                                plugins.Add(text);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        return new OpenSearchCluster(nodeVersions.Count > 0 ? nodeVersions.Min()! : reported, plugins);
+    }
+
     public async Task<OpenSearchSearchResponse> SearchAsync(OpenSearchTarget target, string index, JsonObject body, string? searchPipeline, CancellationToken cancellationToken)
     {
         var path = "/" + Uri.EscapeDataString(index) + "/_search" + (searchPipeline is null ? "" : "?search_pipeline=" + Uri.EscapeDataString(searchPipeline));
@@ -140,9 +193,20 @@ public sealed class OpenSearchHttpClient(IHttpClientFactory httpClients) : IOpen
             using var document = JsonDocument.Parse(content);
             if (document.RootElement.TryGetProperty("error", out var error))
             {
-                return error.ValueKind == JsonValueKind.Object
-                    ? (error.TryGetProperty("type", out var t) ? t.GetString() : null, error.TryGetProperty("reason", out var r) ? r.GetString() : null)
-                    : (null, error.ToString());
+                if (error.ValueKind != JsonValueKind.Object)
+                {
+                    return (null, error.ToString());
+                }
+
+                var reason = error.TryGetProperty("reason", out var r) ? r.GetString() : null;
+                // "all shards failed" says little: the first root cause says why (e.g. a query refused on every shard).
+                if (error.TryGetProperty("root_cause", out var causes) && causes.ValueKind == JsonValueKind.Array && causes.GetArrayLength() > 0
+                    && causes[0].TryGetProperty("reason", out var cause) && cause.GetString() is { } causeText && causeText != reason)
+                {
+                    reason = reason + " (" + (causes[0].TryGetProperty("type", out var ct) ? ct.GetString() + ": " : "") + causeText + ")";
+                }
+
+                return (error.TryGetProperty("type", out var t) ? t.GetString() : null, reason);
             }
 
             return (null, document.RootElement.TryGetProperty("message", out var m) ? m.GetString() : null);

@@ -35,4 +35,11 @@ public static class OpenSearchIndexNames
     /// tenants' documents with the same id can never overwrite each other in a shared index.
     /// </summary>
     public static string DocumentKey(string tenantId, string documentId) => tenantId + ":" + documentId;
+
+    /// <summary>
+    /// The <c>_id</c> of passage <paramref name="passage"/> (1 or more) of a document: <c>tenant~n:id</c>. Tenant ids
+    /// hold neither '~' nor ':', so no passage key can equal a document key, whatever the document ids.
+    /// </summary>
+    public static string PassageKey(string tenantId, string documentId, int passage) =>
+        tenantId + "~" + passage.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + documentId;
 }

@@ -7,10 +7,11 @@ using McpRag.Retrieval.Search;
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
 /// <summary>
-/// The backend's paging token: how many results were already returned and, for keyword and semantic pages, the
-/// <c>search_after</c> sort values of the last one. The tool layer wraps it in a cursor bound to tenant and query.
+/// The backend's paging token: how many results were already returned, for keyword and semantic pages the
+/// <c>search_after</c> sort values of the last one, and the code of the query strategy the search started with, so
+/// later pages are asked and ranked the same way. The tool layer encrypts it into a cursor bound to caller and query.
 /// </summary>
-public sealed record OpenSearchPosition(int Seen, JsonArray? After)
+public sealed record OpenSearchPosition(int Seen, JsonArray? After, string? Strategy = null)
 {
     public static readonly OpenSearchPosition Start = new(0, null);
 
@@ -20,6 +21,11 @@ public sealed record OpenSearchPosition(int Seen, JsonArray? After)
         if (After is not null)
         {
             json["a"] = After.DeepClone();
+        }
+
+        if (Strategy is not null)
+        {
+            json["g"] = Strategy;
         }
 
         return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json.ToJsonString()));
@@ -37,9 +43,10 @@ public sealed record OpenSearchPosition(int Seen, JsonArray? After)
             var json = JsonNode.Parse(Base64Url.DecodeFromChars(position))!.AsObject();
             var seen = json["s"]!.GetValue<int>();
             var after = json["a"]?.AsArray();
-            if (seen is > 0 and <= SearchLimits.MaxResultWindow && after is null or { Count: 2 })
+            var strategy = json["g"]?.GetValue<string>();
+            if (seen is > 0 and <= SearchLimits.MaxResultWindow && after is null or { Count: 2 } && (strategy is null || OpenSearchStrategy.FromCode(strategy) is not null))
             {
-                return new OpenSearchPosition(seen, after);
+                return new OpenSearchPosition(seen, after, strategy);
             }
         }
         catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or NullReferenceException)

@@ -31,7 +31,10 @@ public static class OpenSearchQueries
         return scope;
     }
 
-    /// <summary>BM25 over title and text (<c>multi_match</c>, title boosted) inside the scope.</summary>
+    /// <summary>
+    /// BM25 over title and text (<c>multi_match</c>, title boosted) inside the scope, on document records only: a
+    /// record holds the whole text, so its passages would only repeat it.
+    /// </summary>
     public static JsonObject KeywordQuery(OpenSearchRoute route, string text, JsonArray scope) => new()
     {
         ["bool"] = new JsonObject
@@ -44,24 +47,44 @@ public static class OpenSearchQueries
                     ["fields"] = new JsonArray(route.TitleField + "^2", route.TextField),
                 },
             }),
-            ["filter"] = scope.DeepClone(),
+            ["filter"] = RecordsOnly(scope),
         },
     };
 
-    /// <summary>k-NN on the vector field; the scope goes into <c>knn.filter</c> (efficient pre-filtering keeps k results).</summary>
-    public static JsonObject SemanticQuery(OpenSearchRoute route, ReadOnlySpan<float> vector, int k, JsonArray scope)
+    /// <summary>The scope plus "not a passage": the filter of every query that counts or ranks whole documents.</summary>
+    public static JsonArray RecordsOnly(JsonArray scope)
+    {
+        var filter = scope.DeepClone().AsArray();
+        filter.Add(new JsonObject { ["bool"] = new JsonObject { ["must_not"] = new JsonArray(new JsonObject { ["exists"] = new JsonObject { ["field"] = OpenSearchFields.Passage } }) } });
+        return filter;
+    }
+
+    /// <summary>
+    /// k-NN on the vector field inside the scope. With efficient filtering the scope goes into <c>knn.filter</c> (the
+    /// engine filters while it searches, so k results come back); otherwise the k-NN query sits in a <c>bool</c> whose
+    /// <c>filter</c> is the scope, which clusters without efficient filtering for the engine accept.
+    /// </summary>
+    public static JsonObject SemanticQuery(OpenSearchRoute route, ReadOnlySpan<float> vector, int k, JsonArray scope, OpenSearchKnnFiltering filtering)
     {
         var knn = new JsonObject
         {
             ["vector"] = new JsonArray(vector.ToArray().Select(v => (JsonNode)JsonValue.Create(v)).ToArray()),
             ["k"] = k,
         };
-        if (scope.Count > 0)
+        if (filtering == OpenSearchKnnFiltering.Efficient)
         {
             knn["filter"] = new JsonObject { ["bool"] = new JsonObject { ["filter"] = scope.DeepClone() } };
+            return new JsonObject { ["knn"] = new JsonObject { [route.VectorField] = knn } };
         }
 
-        return new JsonObject { ["knn"] = new JsonObject { [route.VectorField] = knn } };
+        return new JsonObject
+        {
+            ["bool"] = new JsonObject
+            {
+                ["must"] = new JsonArray(new JsonObject { ["knn"] = new JsonObject { [route.VectorField] = knn } }),
+                ["filter"] = scope.DeepClone(),
+            },
+        };
     }
 
     /// <summary>A keyword or semantic page: sorted by score then <c>doc_key</c>, so <c>search_after</c> can continue it.</summary>
@@ -83,12 +106,12 @@ public static class OpenSearchQueries
     /// A <c>hybrid</c> query (run with the normalization search pipeline): keyword and k-NN sub-queries, each carrying the
     /// scope, because the top-level <c>hybrid.filter</c> exists only from OpenSearch 3.0.
     /// </summary>
-    public static JsonObject Hybrid(OpenSearchRoute route, string text, ReadOnlySpan<float> vector, int size, JsonArray scope) =>
+    public static JsonObject Hybrid(OpenSearchRoute route, string text, ReadOnlySpan<float> vector, int size, JsonArray scope, OpenSearchKnnFiltering filtering) =>
         Body(route, new JsonObject
         {
             ["hybrid"] = new JsonObject
             {
-                ["queries"] = new JsonArray(KeywordQuery(route, text, scope), SemanticQuery(route, vector, size, scope)),
+                ["queries"] = new JsonArray(KeywordQuery(route, text, scope), SemanticQuery(route, vector, size, scope, filtering)),
             },
         }, text, size);
 
@@ -110,13 +133,16 @@ public static class OpenSearchQueries
 
     /// <summary>
     /// <c>PUT /{index}</c> body: k-NN enabled, the vector as <c>knn_vector</c> (HNSW, cosine, lucene or faiss so filters
-    /// apply during the search), the tenant and ids as <c>keyword</c>, attributes as keywords through a dynamic template.
+    /// apply during the search; faiss with cosine needs 2.19, see <see cref="OpenSearchCapabilities"/>), the tenant and
+    /// ids as <c>keyword</c>, attributes as keywords through a dynamic template, and the embedding model in <c>_meta</c>.
     /// </summary>
     public static JsonObject CreateIndex(OpenSearchRoute route) => new()
     {
         ["settings"] = new JsonObject { ["index"] = new JsonObject { ["knn"] = true } },
         ["mappings"] = new JsonObject
         {
+            // The model the vectors come from: a route that names another one is disabled instead of mixing vectors.
+            ["_meta"] = new JsonObject { [OpenSearchFields.EmbeddingModel] = route.EmbeddingModel, ["dimensions"] = route.Dimensions },
             ["dynamic_templates"] = new JsonArray(new JsonObject
             {
                 ["attributes_as_keywords"] = new JsonObject
@@ -135,6 +161,8 @@ public static class OpenSearchQueries
                 [OpenSearchFields.Url] = new JsonObject { ["type"] = "keyword", ["index"] = false },
                 [OpenSearchFields.ContentHash] = new JsonObject { ["type"] = "keyword" },
                 [OpenSearchFields.EmbeddingModel] = new JsonObject { ["type"] = "keyword" },
+                [OpenSearchFields.Passage] = new JsonObject { ["type"] = "integer" },
+                [OpenSearchFields.Passages] = new JsonObject { ["type"] = "integer" },
                 [OpenSearchFields.Attributes] = new JsonObject { ["type"] = "object" },
                 [route.VectorField] = new JsonObject
                 {
@@ -164,7 +192,8 @@ public static class OpenSearchQueries
         }),
     };
 
-    private static JsonObject Body(OpenSearchRoute route, JsonObject query, string text, int size) => new()
+    /// <summary>A search body: the query, its size, the source without the vector, and the highlighted snippet.</summary>
+    public static JsonObject Body(OpenSearchRoute route, JsonObject query, string text, int size) => new()
     {
         ["size"] = size,
         ["query"] = query,

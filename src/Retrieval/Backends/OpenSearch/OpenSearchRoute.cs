@@ -44,7 +44,11 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
     /// <summary>AWS region for SigV4 signing.</summary>
     public string? Region { get; init; }
 
-    /// <summary>SigV4 signing name: <c>es</c> for managed domains, <c>aoss</c> for OpenSearch Serverless.</summary>
+    /// <summary>The one-line reason an OpenSearch Serverless route is refused when the routing table loads.</summary>
+    public const string ServerlessRefusal =
+        "OpenSearch Serverless (aoss) is not supported: its vector collections assign their own document ids, and this backend addresses documents by id; use a managed OpenSearch domain";
+
+    /// <summary>SigV4 signing name: <c>es</c> for managed domains (OpenSearch Serverless is refused, see <see cref="ServerlessRefusal"/>).</summary>
     public string SigningService { get; init; } = "es";
 
     /// <summary>Names of the environment variables holding the basic-auth user and password (never the secrets themselves).</summary>
@@ -119,9 +123,16 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
         }
 
         var service = String(settings, "signingService") ?? "es";
-        if (service is not ("es" or "aoss"))
+        if (service == "aoss" || endpoint.Host.EndsWith(".aoss.amazonaws.com", StringComparison.OrdinalIgnoreCase))
         {
-            throw new FormatException("\"signingService\" must be es (managed domain) or aoss (Serverless)");
+            // Serverless vector collections assign their own document ids, and this backend addresses every document
+            // (upsert, fetch, unchanged-content check, delete) by its own _id: refused up front rather than failing later.
+            throw new FormatException(ServerlessRefusal);
+        }
+
+        if (service != "es")
+        {
+            throw new FormatException("\"signingService\" must be es (a managed OpenSearch domain)");
         }
 
         var region = String(settings, "region");

@@ -16,6 +16,12 @@ public sealed class OpenSearchSecurityConfig
         "read", "indices:admin/mappings/get", "indices:data/write/index", "indices:data/write/delete", "indices:data/write/bulk*",
     ];
 
+    /// <summary>
+    /// Cluster actions a tenant role allows: bulk (checked at cluster level), and reading the version (<c>GET /</c>) and
+    /// plugins (<c>GET /_nodes/plugins</c>) that choose the route's query strategy. Nothing that creates or changes.
+    /// </summary>
+    public static readonly string[] ClusterActions = ["indices:data/write/bulk", "cluster:monitor/main", "cluster:monitor/nodes/info"];
+
     private OpenSearchSecurityConfig(IReadOnlyDictionary<string, JsonObject> roles, IReadOnlyDictionary<string, JsonObject> mappings, JsonObject jwtAuthDomain)
     {
         Roles = roles;
@@ -55,7 +61,7 @@ public sealed class OpenSearchSecurityConfig
             roles[route.Role] = new JsonObject
             {
                 ["description"] = $"McpRag tenant {route.TenantId} ({route.Isolation.ToString().ToLowerInvariant()} isolation)",
-                ["cluster_permissions"] = new JsonArray("indices:data/write/bulk"),
+                ["cluster_permissions"] = new JsonArray(ClusterActions.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
                 ["index_permissions"] = new JsonArray(permission),
             };
             mappings[route.Role] = new JsonObject

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
 /// <summary>
-/// At server start, checks each OpenSearch route's index mapping against the route's embedding model and refuses to
-/// start on a vector-size mismatch, which would otherwise fail every semantic query. Clusters that cannot be reached
-/// within <see cref="Budget"/> are logged and checked again on first use.
+/// At server start, checks each OpenSearch route against its cluster and index, and refuses to start with a one-line
+/// reason when the cluster's version cannot serve the route's engine (faiss with cosine before 2.19) or the index was
+/// built for another model or vector size, which would otherwise fail every semantic query. Clusters that cannot be
+/// reached within <see cref="Budget"/> are logged and checked again on first use.
 /// </summary>
 public sealed class OpenSearchStartupCheck(ITenantDirectory directory, OpenSearchBackend backend, ILogger<OpenSearchStartupCheck> logger) : IHostedService
 {
@@ -52,7 +53,7 @@ public sealed class OpenSearchStartupCheck(ITenantDirectory directory, OpenSearc
     {
         try
         {
-            return await backend.VerifyMappingAsync(route, cancellationToken) is { } mismatch ? $"tenant '{route.TenantId}': {mismatch}" : null;
+            return await backend.VerifyRouteAsync(route, cancellationToken) is { } mismatch ? $"tenant '{route.TenantId}': {mismatch}" : null;
         }
         catch (Exception ex) when (ex is OpenSearchRequestException or RetrievalException or OperationCanceledException)
         {
