@@ -144,6 +144,32 @@ public sealed class TokenRulesTests(SampleDeployment deployment)
         Assert.Equal("tenant-c", result.Ok().GetProperty("tenant").GetString());
     }
 
+    [Theory]
+    [InlineData("GET", "/connect/authorize")]
+    [InlineData("POST", "/connect/register")]
+    [InlineData("POST", "/connect/token")]
+    public async Task DevAuthorizationServer_ForeignHostOrOrigin_Returns403(string method, string path)
+    {
+        foreach (var (host, origin) in new[] { ("attacker.example", (string?)null), ("127.0.0.1", "https://attacker.example") })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(deployment.BaseAddress, path));
+            request.Headers.Host = host + ":" + deployment.BaseAddress.Port;
+            if (origin is not null)
+            {
+                request.Headers.Add("Origin", origin);
+            }
+
+            if (method == "POST")
+            {
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            }
+
+            using var response = await RawMcpHttp.Http.SendAsync(request, TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+    }
+
     /// <summary>The deployment's options: its resource URL, dev key trusted.</summary>
     private AuthOptions DeploymentOptions() => new() { ResourceUrl = deployment.Tokens.Audience, TrustDevelopmentKey = true };
 

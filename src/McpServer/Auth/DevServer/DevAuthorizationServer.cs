@@ -19,6 +19,9 @@ namespace McpRag.McpServer.Auth.DevServer;
 /// </summary>
 public static class DevAuthorizationServer
 {
+    /// <summary>Where its endpoints live; the origin and host checks of the MCP endpoint apply here too.</summary>
+    public const string PathPrefix = "/connect";
+
     public const string AuthorizePath = "/connect/authorize";
     public const string TokenPath = "/connect/token";
     public const string RegisterPath = "/connect/register";
