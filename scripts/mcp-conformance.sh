@@ -103,13 +103,14 @@ if [[ ! -f "$server_dll" ]]; then
   dotnet build "$root/src/McpServer/McpRag.McpServer.csproj" -v quiet >&2
 fi
 
-mkdir -p "$work/data"
-cat > "$work/mcprag.json" <<JSON
-{ "McpRag": { "DataDir": "$work/data", "Tenants": { "File": "$root/samples/tenants.json" } } }
-JSON
-
 server_port="$(free_port)"
 proxy_port="$(free_port)"
+mkdir -p "$work/data"
+# The resource URL is this server's endpoint: the development tokens below carry it as their audience.
+cat > "$work/mcprag.json" <<JSON
+{ "McpRag": { "DataDir": "$work/data", "Tenants": { "File": "$root/samples/tenants.json" }, "Auth": { "ResourceUrl": "http://127.0.0.1:$server_port/mcp" } } }
+JSON
+
 dotnet "$server_dll" serve --transport http --dev --urls "http://127.0.0.1:$server_port" --config "$work/mcprag.json" 2>"$work/server.log" &
 pids+=("$!")
 for _ in $(seq 1 120); do

@@ -25,6 +25,8 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
         "crit-unknown", "typ-refresh-token", "duplicate-tenant-claim", "duplicate-header-alg", "fullwidth-tenant", "zero-width-tenant",
         "newline-tenant", "uppercase-tenant", "nbf-beyond-skew", "exp-beyond-skew", "alg-None-capitalized", "empty-signature",
         "spliced-signature", "tampered-payload", "hmac-with-der-public-key", "audience-list-without-us",
+        "audience-trailing-slash", "audience-other-case", "audience-legacy-name", "one-element-array-tenant", "object-tenant",
+        "lifetime-beyond-maximum", "expiry-year-9999", "iat-in-future", "iat-in-future-long-lived",
     ];
 
     private string Hostile(string kind)
@@ -71,6 +73,15 @@ public sealed class AuthenticationTests(SampleDeployment deployment)
             "tampered-payload" => Valid().Split('.')[0] + "." + Base64UrlEncoder.Encode(tokens.Payload("\"tenant_id\":\"tenant-b\"")) + "." + Valid().Split('.')[2],
             "hmac-with-der-public-key" => tokens.Create(_ => { }, d => d.SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(DevPublicKeyDer), SecurityAlgorithms.HmacSha256)),
             "audience-list-without-us" => tokens.Create(c => c["aud"] = new[] { "other-api", "another-api" }, d => d.Audience = null),
+            "audience-trailing-slash" => tokens.Create(_ => { }, d => d.Audience = tokens.Audience + "/"),
+            "audience-other-case" => tokens.Create(_ => { }, d => d.Audience = tokens.Audience.ToUpperInvariant()),
+            "audience-legacy-name" => tokens.Create(_ => { }, d => d.Audience = "mcprag"),
+            "one-element-array-tenant" => tokens.Raw(tokens.Header(), tokens.Payload("\"tenant_id\":[\"tenant-a\"]")),
+            "object-tenant" => tokens.Raw(tokens.Header(), tokens.Payload("\"tenant_id\":{\"id\":\"tenant-a\"}")),
+            "lifetime-beyond-maximum" => tokens.Create(_ => { }, d => d.Expires = d.IssuedAt!.Value.AddDays(31)),
+            "expiry-year-9999" => tokens.Create(_ => { }, d => { d.IssuedAt = null; d.Expires = new DateTime(9999, 1, 1, 0, 0, 0, DateTimeKind.Utc); }),
+            "iat-in-future" => tokens.Raw(tokens.Header(), tokens.Payload(notBefore: -10, expires: 600, issuedAt: 300)),
+            "iat-in-future-long-lived" => tokens.Create(_ => { }, d => { d.IssuedAt = DateTime.UtcNow.AddDays(10); d.Expires = DateTime.UtcNow.AddDays(35); }),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }

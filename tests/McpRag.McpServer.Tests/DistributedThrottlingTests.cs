@@ -81,6 +81,8 @@ public sealed class DistributedThrottlingTests(SampleDeployment deployment)
             {
                 ["DataDir"] = deployment.DataDir,
                 ["Tenants"] = new JsonObject { ["File"] = Path.Combine(RepositoryPaths.Samples, "tenants.json") },
+                // Replicas of one deployment share its public URL, and so the audience of its tokens.
+                ["Auth"] = new JsonObject { ["ResourceUrl"] = deployment.McpEndpoint.ToString() },
                 ["Throttling"] = new JsonObject { ["Store"] = "redis", ["Redis"] = redis.Configuration },
                 ["Audit"] = new JsonObject { ["Directory"] = AuditDirectory(name) },
             },

@@ -19,6 +19,8 @@ public sealed class SampleQuotaTests(SampleDeployment deployment)
             {
                 ["DataDir"] = deployment.DataDir,
                 ["Tenants"] = new JsonObject { ["File"] = Path.Combine(RepositoryPaths.Samples, "tenants.json") },
+                // Replicas of one deployment share its public URL, and so the audience of its tokens.
+                ["Auth"] = new JsonObject { ["ResourceUrl"] = deployment.McpEndpoint.ToString() },
                 ["Audit"] = new JsonObject { ["Directory"] = "" },
             },
         };

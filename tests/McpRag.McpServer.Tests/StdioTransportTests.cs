@@ -70,7 +70,7 @@ public sealed class StdioTransportTests(SampleDeployment deployment)
     public async Task Search_CognitoStyleTenantClaimConfigured_IsAccepted()
     {
         var config = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(deployment.ConfigFile, TestContext.Current.CancellationToken))!;
-        config["McpRag"]!["Auth"] = new System.Text.Json.Nodes.JsonObject { ["TenantClaim"] = "custom:tenant_id" };
+        config["McpRag"]!["Auth"]!["TenantClaim"] = "custom:tenant_id";
         var configFile = Path.Combine(deployment.DataDir, $"cognito-{Guid.NewGuid():n}.json");
         await File.WriteAllTextAsync(configFile, config.ToJsonString(), TestContext.Current.CancellationToken);
         var token = deployment.Tokens.Create(c => { c.Remove("tenant_id"); c["custom:tenant_id"] = "tenant-b"; });

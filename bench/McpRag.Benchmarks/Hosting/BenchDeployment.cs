@@ -60,11 +60,18 @@ internal sealed class BenchDeployment
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
-    /// <summary>The real HTTP server on a free loopback port, plus the no-op tool the load test uses as its baseline.</summary>
+    /// <summary>
+    /// The real HTTP server on a free loopback port, plus the no-op tool the load test uses as its baseline. The port
+    /// is chosen before the server starts, since it is part of the resource URL that tokens name as their audience.
+    /// </summary>
     public async Task<WebApplication> StartHttpAsync()
     {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
         var app = HttpServerHost.Build(
-            new ServerSettings("http://127.0.0.1:0", ConfigFile, Dev: true),
+            new ServerSettings($"http://127.0.0.1:{port}", ConfigFile, Dev: true),
             builder => builder.Services.AddMcpServer().WithTools<NoOpTools>());
         await app.StartAsync();
         return app;

@@ -28,9 +28,33 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             failures.Add($"McpRag:Auth:JwksFile not found: {options.JwksFile}");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Audience))
+        if (options.ResourceUrl is null)
         {
-            failures.Add("McpRag:Auth:Audience must name this server");
+            failures.Add("McpRag:Auth:ResourceUrl must name this server's canonical MCP URL (e.g. https://rag.example.com/mcp): it is the audience tokens must carry and the resource of the metadata");
+        }
+        else if (!IsResourceUrl(options.ResourceUrl))
+        {
+            failures.Add("McpRag:Auth:ResourceUrl must be an absolute http(s) URL without query or fragment");
+        }
+
+        if (options.Audiences.Any(string.IsNullOrWhiteSpace))
+        {
+            failures.Add("McpRag:Auth:Audiences must not contain empty entries");
+        }
+
+        if (failures.Count == 0 && options.EffectiveAuthorizationServers().Count == 0)
+        {
+            failures.Add("no authorization server to name in the protected-resource metadata: set McpRag:Auth:Authority, McpRag:Auth:AuthorizationServers or McpRag:Auth:Issuers");
+        }
+
+        if (!AuthOptions.ScopeClaims.Contains(options.ScopeClaim, StringComparer.Ordinal))
+        {
+            failures.Add("McpRag:Auth:ScopeClaim must be 'scope' or 'scp'");
+        }
+
+        if (options.MaxTokenLifetime < TimeSpan.FromMinutes(1) || options.MaxTokenLifetime > TimeSpan.FromDays(366))
+        {
+            failures.Add("McpRag:Auth:MaxTokenLifetime must be between 1 minute and 366 days");
         }
 
         if (string.IsNullOrWhiteSpace(options.TenantClaim))
@@ -50,4 +74,8 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsResourceUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        && uri.Query.Length == 0 && uri.Fragment.Length == 0 && !value.Contains('#', StringComparison.Ordinal) && string.IsNullOrEmpty(uri.UserInfo);
 }

@@ -16,14 +16,14 @@ public sealed class DevTokenIssuer(DevSigningKey key, IOptions<AuthOptions> opti
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = DevSigningKey.Issuer,
-            Audience = options.Value.Audience,
+            Audience = options.Value.ResourceUrl,
             IssuedAt = now,
             NotBefore = now,
             Expires = now + lifetime,
             Subject = new ClaimsIdentity([
                 new Claim("sub", subject),
                 new Claim(options.Value.TenantClaim, tenantId),
-                new Claim("scope", string.Join(' ', scopes.Distinct(StringComparer.Ordinal))),
+                new Claim(options.Value.ScopeClaim, string.Join(' ', scopes.Distinct(StringComparer.Ordinal))),
             ]),
             SigningCredentials = new SigningCredentials(key.PrivateKey, SecurityAlgorithms.RsaSha256),
         };

@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using McpRag.Retrieval.Tenancy;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace McpRag.McpServer.Auth;
 
@@ -13,6 +16,7 @@ namespace McpRag.McpServer.Auth;
 public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
 {
     private readonly string _tenantClaim = options.Value.TenantClaim;
+    private readonly string _scopeClaim = options.Value.ScopeClaim;
 
     /// <summary>
     /// An HTTP request's principal is read by the token handler, the audit middleware, the request gate and the call
@@ -40,7 +44,7 @@ public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
         }
 
         var claim = tenantClaims[0];
-        if (claim.ValueType != ClaimValueTypes.String)
+        if (claim.ValueType != ClaimValueTypes.String || !IsJsonString(user, _tenantClaim))
         {
             return (null, $"token's '{_tenantClaim}' claim must be a string");
         }
@@ -57,7 +61,8 @@ public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
         }
 
         var scopes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var scope in user.FindAll("scope").Concat(user.FindAll("scp")))
+        // One claim only, the configured one; a JSON array (Okta's scp) arrives as one claim per element.
+        foreach (var scope in user.FindAll(_scopeClaim))
         {
             scopes.UnionWith(scope.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         }
@@ -65,6 +70,22 @@ public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
         var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.MinValue;
         var token = user.Identities.Select(i => i.BootstrapContext as string).FirstOrDefault(t => !string.IsNullOrEmpty(t));
         return (new TenantPrincipal(claim.Value, subject, scopes, expires) { AccessToken = token }, null);
+    }
+
+    /// <summary>
+    /// Whether the claim is a JSON string in the token itself: the claims library turns a one-element array
+    /// (<c>["tenant-a"]</c>) into the same claim as the string, so the validated token's payload is read.
+    /// </summary>
+    private static bool IsJsonString(ClaimsPrincipal user, string claimName)
+    {
+        var encoded = user.Identities.Select(i => i.BootstrapContext as string).FirstOrDefault(t => !string.IsNullOrEmpty(t));
+        if (encoded is null)
+        {
+            return false;
+        }
+
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(new JsonWebToken(encoded).EncodedPayload));
+        return payload.RootElement.TryGetProperty(claimName, out var value) && value.ValueKind == JsonValueKind.String;
     }
 
     private sealed record Outcome((TenantPrincipal? Principal, string? Error) Value);

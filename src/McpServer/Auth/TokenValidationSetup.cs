@@ -20,10 +20,10 @@ public sealed class TokenValidationSetup
             ?? (auth.Authority is null ? null : auth.Authority.TrimEnd('/') + "/.well-known/openid-configuration");
         if (metadataAddress is not null)
         {
-            ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            ConfigurationManager = new OnDemandConfigurationManager(
                 metadataAddress,
-                new OpenIdConnectConfigurationRetriever(),
-                new HttpDocumentRetriever { RequireHttps = auth.RequireHttpsMetadata })
+                new HttpDocumentRetriever { RequireHttps = auth.RequireHttpsMetadata },
+                TimeProvider.System)
             {
                 // A token signed with a key we have not seen triggers at most one refresh per interval.
                 RefreshInterval = TimeSpan.FromMinutes(5),
@@ -41,6 +41,11 @@ public sealed class TokenValidationSetup
         {
             keys.Add(devKey.PublicKey);
             issuers.Add(DevSigningKey.Issuer);
+            if (auth.ResourceUrl is not null)
+            {
+                // Tokens of the development authorization server (same key, its own issuer).
+                issuers.Add(DevServer.DevAuthorizationServer.IssuerFor(auth.ResourceUrl));
+            }
         }
 
         Parameters = new TokenValidationParameters
@@ -48,8 +53,11 @@ public sealed class TokenValidationSetup
             ValidateIssuer = true,
             ValidIssuers = issuers,
             ValidateAudience = true,
-            ValidAudience = auth.Audience,
+            ValidAudiences = auth.ValidAudiences(),
+            // Exact comparison: "https://rag.example.com/mcp/" names another resource than "https://rag.example.com/mcp".
+            IgnoreTrailingSlashWhenValidatingAudience = false,
             ValidateLifetime = true,
+            LifetimeValidator = new TokenLifetimeRules(auth.MaxTokenLifetime, TimeProvider.System).Validate,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,

@@ -50,6 +50,7 @@ public sealed class TokenValidator(TokenValidationSetup setup)
     public static string Describe(Exception? exception) => exception switch
     {
         SecurityTokenExpiredException => "token has expired",
+        TokenLifetimeException lifetime => lifetime.Message,
         SecurityTokenNotYetValidException => "token is not yet valid",
         SecurityTokenInvalidAudienceException => "token is not issued for this server (audience)",
         SecurityTokenInvalidIssuerException => "token issuer is not trusted",

@@ -17,7 +17,8 @@ public static class DemoRunner
             throw new CommandLineException($"samples folder not found: {samplesFolder} (pass --samples)");
         }
 
-        using var host = CliHost.Build(settings.ConfigFile, dev: true);
+        // The listen address decides the resource URL, so the printed tokens carry the audience the server accepts.
+        using var host = CliHost.Build(settings.ConfigFile, dev: true, settings.Urls);
         var directory = host.Services.GetRequiredService<FileTenantDirectory>();
         var runner = host.Services.GetRequiredService<IngestRunner>();
         var issuer = host.Services.GetRequiredService<DevTokenIssuer>();
@@ -42,6 +43,9 @@ public static class DemoRunner
         output.WriteLine();
         output.WriteLine("Quotas: tenant-d has a deliberately small one (30 calls a minute, burst 10). Call search as tenant-d a dozen");
         output.WriteLine("times in a row and the calls beyond the burst come back as 'throttled' with retry_after_seconds, while tenant-c is unaffected.");
+        output.WriteLine();
+        output.WriteLine("OAuth clients (VS Code, Claude Code, the Inspector) need no token: add the endpoint and sign in on the development");
+        output.WriteLine("sign-in page they open (pick a sample tenant and the scopes). The tokens above are for clients without OAuth and for curl.");
         output.WriteLine();
         output.WriteLine($"MCP endpoint: {endpoint}");
         output.WriteLine("Client configuration (e.g. VS Code .vscode/mcp.json; put the token in an input or environment variable, not in a committed file):");

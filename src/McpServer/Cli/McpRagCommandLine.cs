@@ -68,7 +68,8 @@ public static class McpRagCommandLine
         var scope = new Option<string[]>("--scope") { Description = "rag:read and/or rag:write (repeatable; default rag:read).", AllowMultipleArgumentsPerToken = false };
         scope.AcceptOnlyFromAmong(TenantPrincipal.ReadScope, TenantPrincipal.WriteScope);
         var ttl = new Option<string>("--ttl") { Description = "Lifetime, e.g. 30m, 1h, 7d.", DefaultValueFactory = _ => "1h" };
-        var issue = new Command("issue", "Print a development token signed by the local development key (trusted only by serve --dev and demo).") { tenant, subject, scope, ttl, config };
+        var resource = new Option<string?>("--resource") { Description = "Resource URL (audience) of the server the token is for (default: McpRag:Auth:ResourceUrl, else http://127.0.0.1:5000/mcp)." };
+        var issue = new Command("issue", "Print a development token signed by the local development key (trusted only by serve --dev and demo).") { tenant, subject, scope, ttl, resource, config };
         issue.SetAction((result, _) => Run(() =>
         {
             var tenantId = result.GetValue(tenant)!;
@@ -85,7 +86,13 @@ public static class McpRagCommandLine
 
             var scopes = result.GetValue(scope) is { Length: > 0 } s ? s : [TenantPrincipal.ReadScope];
             var lifetime = Lifetimes.Parse(result.GetValue(ttl)!, DevTokenIssuer.MaxLifetime);
-            using var host = CliHost.Build(result.GetValue(config), dev: true);
+            var audience = result.GetValue(resource);
+            if (audience is not null && !(Uri.TryCreate(audience, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                throw new CommandLineException($"--resource '{audience}' is not an absolute http(s) URL");
+            }
+
+            using var host = CliHost.Build(result.GetValue(config), dev: true, resourceUrl: audience);
             Console.Out.WriteLine(host.Services.GetRequiredService<DevTokenIssuer>().Issue(tenantId, sub, scopes, lifetime));
             return Task.CompletedTask;
         }));

@@ -63,6 +63,7 @@ public static class HostConfiguration
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
             builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+            builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         }
     }

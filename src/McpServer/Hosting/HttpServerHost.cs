@@ -1,5 +1,6 @@
 using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
+using McpRag.McpServer.Auth.DevServer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -31,7 +32,7 @@ public static class HttpServerHost
         builder.WebHost.UseUrls(settings.Urls);
 
         builder.Services.AddSingleton<TenantSessions>();
-        builder.Services.AddMcpRagServer(builder.Configuration).WithHttpTransport(o =>
+        builder.Services.AddMcpRagServer(builder.Configuration, settings.Urls).WithHttpTransport(o =>
         {
             o.SessionMode = settings.Stateless ? HttpServerSessionMode.Stateless : HttpServerSessionMode.StatefulForInitializeClients;
             // Every session is counted against its tenant while it runs (the gate refuses initialize past the cap).
@@ -83,16 +84,15 @@ public static class HttpServerHost
                 };
             });
         builder.Services.AddOptions<McpAuthenticationOptions>(McpAuthenticationDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((o, auth) =>
+            .Configure<IOptions<AuthOptions>, ToolScopes>((o, auth, scopes) =>
             {
-                var servers = auth.Value.AuthorizationServers.Count > 0 ? auth.Value.AuthorizationServers
-                    : auth.Value.Authority is { } authority ? [authority]
-                    : [];
+                // Everything in the document and in the challenge comes from configuration, never from the request's Host.
+                o.ResourceMetadataUri = new Uri(auth.Value.ResourceMetadataUrl()!);
                 o.ResourceMetadata = new ProtectedResourceMetadata
                 {
-                    Resource = auth.Value.ResourceUrl,
-                    AuthorizationServers = servers.ToList(),
-                    ScopesSupported = ["rag:read", "rag:write"],
+                    Resource = auth.Value.ResourceUrl!,
+                    AuthorizationServers = [.. auth.Value.EffectiveAuthorizationServers()],
+                    ScopesSupported = [.. scopes.All.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
                     BearerMethodsSupported = ["header"],
                     ResourceName = "McpRag",
                 };
@@ -101,11 +101,17 @@ public static class HttpServerHost
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         builder.Services.AddHttpSecurity();
+        if (settings.Dev)
+        {
+            builder.Services.AddDevAuthorizationServer();
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseMiddleware<RejectedRequestAudit>();
         app.UseMiddleware<OriginValidationMiddleware>();
+        app.UseMiddleware<ResourceMetadataRequests>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestLimitsMiddleware>();
@@ -115,6 +121,11 @@ public static class HttpServerHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(new HttpMethodMetadata(HealthMethods));
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).WithMetadata(new HttpMethodMetadata(HealthMethods));
         app.MapMcp(McpPath).RequireAuthorization();
+        if (settings.Dev)
+        {
+            app.MapDevAuthorizationServer();
+        }
+
         return app;
     }
 }

@@ -16,10 +16,10 @@ public static class McpRagServerExtensions
 {
     public const string ServerName = "mcprag";
 
-    public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services, IConfiguration configuration)
+    public static IMcpServerBuilder AddMcpRagServer(this IServiceCollection services, IConfiguration configuration, string? listenUrls = null)
     {
         services.AddMcpRagRetrieval().AddThrottling();
-        services.AddMcpRagAuth();
+        services.AddMcpRagAuth(listenUrls);
         services.AddMcpRagObservability(configuration);
         services.AddOptions<CursorOptions>().BindConfiguration(CursorOptions.Section)
             .Validate(o => o.Secret is null || IsKey(o.Secret), "McpRag:Cursor:Secret must be base64 of at least 32 bytes")
@@ -88,10 +88,18 @@ public static class McpRagServerExtensions
         return services;
     }
 
-    /// <summary>Token validation services, also used by <c>token issue</c> (which needs the audience and dev key).</summary>
-    public static IServiceCollection AddMcpRagAuth(this IServiceCollection services)
+    /// <summary>
+    /// Token validation services, also used by <c>token issue</c> (which needs the audience and dev key).
+    /// <paramref name="listenUrls"/> is the HTTP listen address; an unset <see cref="AuthOptions.ResourceUrl"/> is
+    /// derived from it; without one (stdio, operator verbs) development modes default to <see cref="AuthOptions.DevelopmentResourceUrl"/>.
+    /// </summary>
+    public static IServiceCollection AddMcpRagAuth(this IServiceCollection services, string? listenUrls = null)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .PostConfigure(o => o.ResourceUrl ??= listenUrls is not null
+                ? AuthOptions.ResourceUrlFromListenAddress(listenUrls, HttpServerHost.McpPath)
+                : o.TrustDevelopmentKey ? AuthOptions.DevelopmentResourceUrl : null)
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<DevSigningKey>();
         services.AddSingleton<TokenValidationSetup>();

@@ -22,12 +22,15 @@ public sealed class McpRequestGate(
     ITenantThrottle throttle,
     IOptions<HttpServerTransportOptions> transport,
     IOptions<HttpSecurityOptions> limits,
-    TenantSessions sessions)
+    TenantSessions sessions,
+    IOptions<AuthOptions> auth)
 {
     /// <summary>How long a tenant at its session cap is asked to wait: sessions end when closed or idle.</summary>
     private const int SessionRetryAfterSeconds = 60;
 
     private readonly int _maxSessions = limits.Value.MaxSessionsPerTenant;
+
+    private readonly string _resourceMetadata = auth.Value.ResourceMetadataUrl()!;
 
     /// <summary>A stateful session costs memory for as long as it lives, so opening one is counted like any request.</summary>
     private readonly bool _initializeIsCounted = transport.Value.SessionMode != HttpServerSessionMode.Stateless;
@@ -49,11 +52,9 @@ public sealed class McpRequestGate(
             // An unknown tool is counted and refused by the call filter, like every tool call.
             if (scopes.For(tool) is { } scope && !principal.HasScope(scope))
             {
-                var request = context.Request;
-                var metadata = $"{request.Scheme}://{request.Host.ToUriComponent()}{request.PathBase}/.well-known/oauth-protected-resource{request.Path}";
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 context.Response.Headers.WWWAuthenticate =
-                    $"Bearer error=\"insufficient_scope\", scope=\"{scope}\", resource_metadata=\"{metadata}\", error_description=\"this tool needs the '{scope}' scope\"";
+                    $"Bearer error=\"insufficient_scope\", scope=\"{scope}\", resource_metadata=\"{_resourceMetadata}\", error_description=\"this tool needs the '{scope}' scope\"";
                 return;
             }
 

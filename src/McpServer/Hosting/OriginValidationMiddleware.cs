@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>
-/// DNS-rebinding protection for the MCP endpoint, as the MCP transport specification asks: a request whose
+/// DNS-rebinding protection for the MCP endpoint (and the development authorization server's <c>/connect</c> pages),
+/// as the MCP transport specification asks: a request whose
 /// <c>Origin</c> is neither loopback (on a loopback connection) nor listed in <c>McpRag:Http:AllowedOrigins</c>
 /// gets 403, and so does a request that arrived on loopback but names a <c>Host</c> that is not loopback or listed
 /// in <c>McpRag:Http:AllowedHosts</c>. Requests without an <c>Origin</c> (non-browser clients) pass the origin check.
@@ -21,7 +22,9 @@ public sealed class OriginValidationMiddleware(RequestDelegate next, IOptions<Ht
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!HttpServerHost.IsMcpPath(context.Request.Path))
+        // The MCP endpoint, and the development authorization server's pages (its sign-in form issues tokens).
+        if (!HttpServerHost.IsMcpPath(context.Request.Path)
+            && !context.Request.Path.StartsWithSegments(Auth.DevServer.DevAuthorizationServer.PathPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }

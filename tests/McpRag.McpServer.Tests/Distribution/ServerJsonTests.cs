@@ -121,8 +121,7 @@ public sealed class ServerJsonTests
             Assert.False(variable["isSecret"]!.GetValue<bool>());
         }
 
-        var audience = Assert.Single(variables, v => v["name"]!.GetValue<string>() == "McpRag__Auth__Audience");
-        Assert.Equal(new AuthOptions().Audience, audience["default"]!.GetValue<string>());
+        Assert.Single(variables, v => v["name"]!.GetValue<string>() == "McpRag__Auth__ResourceUrl");
     }
 
     [Fact]

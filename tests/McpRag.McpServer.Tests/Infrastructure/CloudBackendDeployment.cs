@@ -111,12 +111,15 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
             DownstreamPublicKey = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa.ExportParameters(false));
         }
 
+        // A fixed port, so the resource URL (the audience of the test tokens) is known before the server starts.
+        var urls = $"http://127.0.0.1:{RedisServer.FreePort()}";
         var config = new JsonObject
         {
             ["McpRag"] = new JsonObject
             {
                 ["DataDir"] = DataDir,
                 ["Tenants"] = new JsonObject { ["File"] = TenantsFile, ["ReloadCheckInterval"] = "00:00:00" },
+                ["Auth"] = new JsonObject { ["ResourceUrl"] = urls + HttpServerHost.McpPath },
                 ["OpenSearch"] = new JsonObject { ["SigningKeyFile"] = signingKey },
                 ["QIndex"] = new JsonObject
                 {
@@ -139,9 +142,9 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
             _ = cli.Services.GetRequiredService<Auth.DevSigningKey>().PrivateKey;
         }
 
-        _http = HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", ConfigFile, Dev: true));
+        _http = HttpServerHost.Build(new ServerSettings(urls, ConfigFile, Dev: true));
         await _http.StartAsync();
-        McpEndpoint = new Uri(new Uri(_http.Urls.First()), HttpServerHost.McpPath);
+        McpEndpoint = new Uri(urls + HttpServerHost.McpPath);
     }
 
     /// <summary>

@@ -93,6 +93,9 @@ public sealed class SampleDeployment : IAsyncLifetime
             tenants["tenants"]![tenant] = new JsonObject { ["isolation"] = "index", ["index"] = tenant, ["quota"] = JsonSerializer.SerializeToNode(quota) };
         }
 
+        // A fixed port, so the resource URL (and with it the audience) is known before the server starts; the
+        // configuration names it, as a deployment does, so the stdio server and the replicas accept the same tokens.
+        var urls = $"http://127.0.0.1:{RedisServer.FreePort()}";
         var tenantsFile = Path.Combine(DataDir, "tenants.json");
         await File.WriteAllTextAsync(tenantsFile, tenants.ToJsonString());
         var config = new JsonObject
@@ -101,6 +104,7 @@ public sealed class SampleDeployment : IAsyncLifetime
             {
                 ["DataDir"] = DataDir,
                 ["Tenants"] = new JsonObject { ["File"] = tenantsFile },
+                ["Auth"] = new JsonObject { ["ResourceUrl"] = urls + HttpServerHost.McpPath },
                 ["Throttling"] = new JsonObject
                 {
                     ["DefaultQuota"] = new JsonObject
@@ -124,7 +128,7 @@ public sealed class SampleDeployment : IAsyncLifetime
             _ = cli.Services.GetRequiredService<Auth.DevSigningKey>().PrivateKey;
         }
 
-        _http = HttpServerHost.Build(new ServerSettings("http://127.0.0.1:0", ConfigFile, Dev: true));
+        _http = HttpServerHost.Build(new ServerSettings(urls, ConfigFile, Dev: true));
         await _http.StartAsync();
         BaseAddress = new Uri(_http.Urls.First());
         McpEndpoint = new Uri(BaseAddress, HttpServerHost.McpPath);

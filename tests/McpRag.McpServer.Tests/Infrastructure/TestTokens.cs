@@ -35,7 +35,7 @@ public sealed class TestTokens(IServiceProvider services)
         var token = new SecurityTokenDescriptor
         {
             Issuer = DevSigningKey.Issuer,
-            Audience = _auth.Audience,
+            Audience = _auth.ResourceUrl,
             IssuedAt = now,
             NotBefore = now,
             Expires = now.AddMinutes(10),
@@ -57,7 +57,7 @@ public sealed class TestTokens(IServiceProvider services)
         var header = Base64UrlEncoder.Encode(JsonSerializer.Serialize(new Dictionary<string, object> { ["alg"] = "none", ["typ"] = "JWT" }));
         var payload = Base64UrlEncoder.Encode(JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["iss"] = DevSigningKey.Issuer, ["aud"] = _auth.Audience, ["sub"] = "tester", ["tenant_id"] = tenant,
+            ["iss"] = DevSigningKey.Issuer, ["aud"] = _auth.ResourceUrl!, ["sub"] = "tester", ["tenant_id"] = tenant,
             ["scope"] = "rag:read", ["iat"] = now, ["nbf"] = now, ["exp"] = now + 600,
         }));
         return $"{header}.{payload}.";
@@ -71,6 +71,8 @@ public sealed class TestTokens(IServiceProvider services)
     }
 
     public string DevKeyId => _devKey.PrivateKey.KeyId;
+
+    public DevSigningKey DevKey => _devKey;
 
     /// <summary>The dev key's public half as DER SubjectPublicKeyInfo, for key-confusion attempts.</summary>
     public byte[] PublicKeyDer() => _devKey.PrivateKey.Rsa.ExportSubjectPublicKeyInfo();
@@ -95,10 +97,16 @@ public sealed class TestTokens(IServiceProvider services)
     public string Header(string extra = "", string? kid = null) =>
         "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + (kid ?? DevKeyId) + "\"" + extra + "}";
 
-    /// <summary>Valid claims for a read token, with the tenant member(s) given as raw JSON and times in seconds from now.</summary>
-    public string Payload(string tenantMembers = "\"tenant_id\":\"tenant-a\"", long notBefore = -10, long expires = 600)
+    /// <summary>
+    /// Valid claims for a read token, with the tenant member(s) given as raw JSON (and, optionally, the scope members),
+    /// and times in seconds from now (<c>iat</c> defaults to <c>nbf</c>).
+    /// </summary>
+    public string Payload(string tenantMembers = "\"tenant_id\":\"tenant-a\"", long notBefore = -10, long expires = 600, long? issuedAt = null, string scopeMembers = "\"scope\":\"rag:read\"")
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return $$"""{"iss":"{{DevSigningKey.Issuer}}","aud":"{{_auth.Audience}}","sub":"tester","scope":"rag:read",{{tenantMembers}},"iat":{{now + notBefore}},"nbf":{{now + notBefore}},"exp":{{now + expires}}""" + "}";
+        return $$"""{"iss":"{{DevSigningKey.Issuer}}","aud":"{{_auth.ResourceUrl}}","sub":"tester",{{scopeMembers}},{{tenantMembers}},"iat":{{now + (issuedAt ?? notBefore)}},"nbf":{{now + notBefore}},"exp":{{now + expires}}""" + "}";
     }
+
+    /// <summary>The audience valid tokens carry: the deployment's canonical resource URL.</summary>
+    public string Audience => _auth.ResourceUrl!;
 }
