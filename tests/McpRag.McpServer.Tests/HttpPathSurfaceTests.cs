@@ -18,10 +18,15 @@ public sealed class HttpPathSurfaceTests(SampleDeployment deployment)
         "/", "/healthz", "/readyz", "/favicon.ico", "/mcp", "/mcp/", "/mcp/extra", "/MCP", "/mcpx", "/api/v1/search",
         "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-authorization-server",
         "/healthz/extra", "/%2e%2e/mcp", "/index.html",
+        // The development authorization server's endpoints (served in --dev, as the deployment runs).
+        "/connect/authorize", "/connect/token", "/connect/register", "/connect/extra",
     ];
 
-    /// <summary>Paths no feature of the server serves: they must be 404 (or 405), never handed to an MCP stage.</summary>
-    private static readonly string[] Unserved = ["/", "/favicon.ico", "/mcpx", "/api/v1/search", "/healthz/extra", "/index.html", "/.well-known/oauth-authorization-server"];
+    /// <summary>
+    /// Paths no feature of the server serves: they must be 404 (or 405), never handed to an MCP stage. (The
+    /// authorization-server metadata is served by the development authorization server in --dev.)
+    /// </summary>
+    private static readonly string[] Unserved = ["/", "/favicon.ico", "/mcpx", "/api/v1/search", "/healthz/extra", "/index.html"];
 
     [Theory]
     [MemberData(nameof(Methods))]

@@ -51,9 +51,12 @@ public sealed class AuditLog : BackgroundService
 
     public void Write(AuditEvent audit)
     {
+        // The subject is the only free text here (the token issuer's user name): it is written as a JSON string, so no
+        // subject can add a field, a line break or a second "audit" record to the line. The other values are validated
+        // identifiers or the server's own words.
         _logger.LogInformation(
             "audit request={RequestId} transport={Transport} tenant={Tenant} subject={Subject} tool={Tool} mode={Mode} backend={Backend} outcome={Outcome} error={Error} hits={Hits} latency_ms={LatencyMs:F1} query_hash={QueryHash}",
-            audit.RequestId, audit.Transport, audit.Tenant, audit.Subject, audit.Tool, audit.Mode, audit.Backend, audit.Outcome, audit.Error, audit.Hits, audit.LatencyMs, audit.QueryHash);
+            audit.RequestId, audit.Transport, audit.Tenant, audit.Subject is null ? null : JsonSerializer.Serialize(audit.Subject), audit.Tool, audit.Mode, audit.Backend, audit.Outcome, audit.Error, audit.Hits, audit.LatencyMs, audit.QueryHash);
         if (_directory is not null && !_queue.Writer.TryWrite(audit))
         {
             Interlocked.Increment(ref _dropped);
