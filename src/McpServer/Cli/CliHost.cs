@@ -18,6 +18,9 @@ public static class CliHost
         builder.Services.AddSingleton<IngestRunner>();
         builder.Services.AddSingleton<OpenSearchProvisionRunner>();
         builder.Services.AddSingleton<MigrateRunner>();
+        builder.Services.AddSingleton<TenantImporter>();
+        builder.Services.AddSingleton<ExportRunner>();
+        builder.Services.AddSingleton<ImportRunner>();
         builder.Services.AddSingleton<Auth.DevTokenIssuer>();
         return builder.Build();
     }
