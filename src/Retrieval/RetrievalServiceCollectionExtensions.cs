@@ -63,7 +63,8 @@ public static class RetrievalServiceCollectionExtensions
                 ? sp.GetRequiredService<ArcticXsEmbeddingGenerator>()
                 : sp.GetRequiredService<MiniLmEmbeddingGenerator>());
         services.AddSingleton<LocalIndexBackend>();
-        services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<LocalIndexBackend>());
+        services.AddSingleton<GuardedLocalBackend>();
+        services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<GuardedLocalBackend>());
         return services;
     }
 

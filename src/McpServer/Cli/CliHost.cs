@@ -21,6 +21,7 @@ public static class CliHost
         builder.Services.AddSingleton<TenantImporter>();
         builder.Services.AddSingleton<ExportRunner>();
         builder.Services.AddSingleton<ImportRunner>();
+        builder.Services.AddSingleton<IndexCheckRunner>();
         builder.Services.AddSingleton<Auth.DevTokenIssuer>();
         return builder.Build();
     }

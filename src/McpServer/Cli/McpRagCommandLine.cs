@@ -26,6 +26,7 @@ public static class McpRagCommandLine
         root.Subcommands.Add(OpenSearchCommands.Migrate(config));
         root.Subcommands.Add(PortabilityCommands.Export(config));
         root.Subcommands.Add(PortabilityCommands.Import(config));
+        root.Subcommands.Add(IndexCommands.Build(config));
         return root;
     }
 

@@ -165,7 +165,18 @@ internal sealed class LocalIndex : IDisposable
                 }
 
                 CheckModel(ReadCommittedModel());
-                _manager = new SearcherManager(_directory, new Bm25SearcherFactory());
+                try
+                {
+                    _manager = new SearcherManager(_directory, new Bm25SearcherFactory());
+                }
+                catch
+                {
+                    // An index that cannot be opened (a damaged segment) must fail every call until it opens, never
+                    // answer as empty in between.
+                    Interlocked.Exchange(ref _nextReopenCheck, 0);
+                    throw;
+                }
+
                 return;
             }
         }

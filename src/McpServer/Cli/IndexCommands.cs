@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace McpRag.McpServer.Cli;
+
+/// <summary>The <c>mcprag index …</c> operator verbs for the embedded index: <c>check</c>.</summary>
+public static class IndexCommands
+{
+    public static Command Build(Option<string?> config)
+    {
+        var tenant = new Option<string>("--tenant") { Description = "Tenant whose index is checked (in document isolation: the index it shares).", Required = true };
+        var check = new Command("check", "Verify a tenant's index (Lucene CheckIndex, embedding model, vectors, whole documents); one verdict line, exit 0 if consistent, 1 if damaged.") { tenant, config };
+        check.SetAction(async (result, cancellationToken) =>
+        {
+            var exit = 0;
+            var failed = await McpRagCommandLine.Run(async () =>
+            {
+                using var host = CliHost.Build(result.GetValue(config), dev: false);
+                exit = await host.Services.GetRequiredService<IndexCheckRunner>().RunAsync(result.GetValue(tenant)!, cancellationToken);
+            });
+            return failed != 0 ? failed : exit;
+        });
+        var command = new Command("index", "Embedded index administration.");
+        command.Subcommands.Add(check);
+        return command;
+    }
+}
