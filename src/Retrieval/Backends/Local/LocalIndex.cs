@@ -116,7 +116,11 @@ internal sealed class LocalIndex : IDisposable
     private void Commit(IndexWriter writer)
     {
         writer.SetCommitData(new Dictionary<string, string> { [IndexFields.ModelCommitKey] = _modelId });
+        Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.BeforeCommit);
+        writer.PrepareCommit();
+        Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.CommitPrepared);
         writer.Commit();
+        Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.AfterCommit);
     }
 
     private string? ReadCommittedModel()
