@@ -73,11 +73,42 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
         Assert.True((await http.GetAsync(new Uri(server.BaseAddress, "/readyz"), ct)).IsSuccessStatusCode);
     }
 
-    /// <summary>Cuts the largest segment file of an index to half its length.</summary>
-    private static void Damage(string indexPath)
+    [Fact]
+    public async Task IndexRepair_DamagedSegment_ConsistentIndexThenRestoredFromExport()
+    {
+        await DeployAsync();
+        var more = Path.Combine(_root, "more-check-a");
+        Directory.CreateDirectory(more);
+        for (var i = 4; i <= 6; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(more, $"doc-{i}.md"), $"# check-a article {i}\n\nThe warranty of check-a covers device {i} for two years.\n", TestContext.Current.CancellationToken);
+        }
+
+        Ok(await Cli("ingest", "--tenant", "check-a", "--config", ConfigFile, more));
+        Ok(await Cli("export", "--tenant", "check-a", "--out", Path.Combine(_root, "backup.jsonl"), "--config", ConfigFile));
+        var index = Path.Combine(DataDir, "indexes", "kb-check-a");
+        Damage(index, "_1.cfs");
+
+        var partial = await Cli("index", "repair", "--tenant", "check-a", "--config", ConfigFile);
+        var checkedPartial = Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
+        var restored = await Cli("index", "repair", "--tenant", "check-a", "--from", Path.Combine(_root, "backup.jsonl"), "--config", ConfigFile);
+        var checkedRestored = Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
+
+        Assert.Equal(1, partial.ExitCode);
+        Assert.StartsWith("repaired with losses: tenant check-a: dropped 1 damaged segments (3 chunks)", partial.Stdout, StringComparison.Ordinal);
+        Assert.Contains("restore them with --from an export file", partial.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("ok: tenant check-a, index index: 3 documents", checkedPartial.Stdout, StringComparison.Ordinal);
+        Assert.True(restored.ExitCode == 0, restored.Stdout + restored.Stderr);
+        Assert.Equal("repaired: tenant check-a: dropped 0 damaged segments (0 chunks), rebuilt 0 documents from stored text, restored 3 from the export; nothing lost", restored.Stdout.Trim());
+        Assert.StartsWith("ok: tenant check-a, index index: 6 documents", checkedRestored.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("ok: tenant check-b", Ok(await Cli("index", "check", "--tenant", "check-b", "--config", ConfigFile)).Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>Cuts a segment file of an index (by default its largest) to half its length.</summary>
+    private static void Damage(string indexPath, string? file = null)
     {
         var victim = new DirectoryInfo(indexPath).GetFiles()
-            .Where(f => !f.Name.StartsWith("segments", StringComparison.Ordinal) && f.Name != "write.lock")
+            .Where(f => file is null ? !f.Name.StartsWith("segments", StringComparison.Ordinal) && f.Name != "write.lock" : f.Name == file)
             .OrderByDescending(f => f.Length)
             .First();
         using var stream = new FileStream(victim.FullName, FileMode.Open, FileAccess.Write);
@@ -115,7 +146,7 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
             Directory.CreateDirectory(folder);
             for (var i = 1; i <= 3; i++)
             {
-                await File.WriteAllTextAsync(Path.Combine(folder, $"doc-{i}.md"), $"# {tenant} article {i}\n\nThe warranty of {tenant} covers device {i} for two years.\n");
+                await File.WriteAllTextAsync(Path.Combine(folder, $"doc-{i}.md"), $"# {tenant} article {i}\n\nThe warranty of {tenant} covers device {i} for two years.\n", TestContext.Current.CancellationToken);
             }
 
             Ok(await Cli("ingest", "--tenant", tenant, "--config", ConfigFile, folder));

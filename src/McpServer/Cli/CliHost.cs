@@ -22,6 +22,7 @@ public static class CliHost
         builder.Services.AddSingleton<ExportRunner>();
         builder.Services.AddSingleton<ImportRunner>();
         builder.Services.AddSingleton<IndexCheckRunner>();
+        builder.Services.AddSingleton<IndexRepairRunner>();
         builder.Services.AddSingleton<Auth.DevTokenIssuer>();
         return builder.Build();
     }

@@ -64,8 +64,24 @@ public static class LocalIndexCheck
         return new LocalIndexCheckReport(true, status.NumSegments, documents, chunks, model, problems);
     }
 
-    private static (int Documents, int Chunks) CheckChunks(DirectoryReader reader, int dimensions, List<string> problems)
+    /// <summary>Every (tenant, document) of a readable index that is not whole, mixes revisions or has a bad vector.</summary>
+    public static IReadOnlyList<(string Tenant, string DocId)> BrokenDocuments(string indexPath, int dimensions)
     {
+        using var directory = FSDirectory.Open(new DirectoryInfo(indexPath));
+        if (!DirectoryReader.IndexExists(directory))
+        {
+            return [];
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        var broken = new List<(string, string)>();
+        CheckChunks(reader, dimensions, [], broken);
+        return broken;
+    }
+
+    private static (int Documents, int Chunks) CheckChunks(DirectoryReader reader, int dimensions, List<string> problems, List<(string, string)>? broken = null)
+    {
+        var badVectorKeys = new HashSet<(string, string)>();
         var numbers = new Dictionary<(string, string), List<int>>();
         var titles = new Dictionary<(string, string), HashSet<string>>();
         var heads = new Dictionary<(string, string), int>();
@@ -97,6 +113,7 @@ public static class LocalIndexCheck
                 if (vectors is null)
                 {
                     badVectors++;
+                    badVectorKeys.Add(key);
                     continue;
                 }
 
@@ -104,12 +121,16 @@ public static class LocalIndexCheck
                 if (bytes.Length != dimensions * sizeof(float) || !AllFinite(bytes))
                 {
                     badVectors++;
+                    badVectorKeys.Add(key);
                 }
             }
         }
 
-        var torn = numbers.Count(n => !n.Value.Order().SequenceEqual(Enumerable.Range(0, n.Value.Count)) || heads.GetValueOrDefault(n.Key) != 1);
-        var mixed = titles.Count(t => t.Value.Count > 1);
+        var tornKeys = numbers.Where(n => !n.Value.Order().SequenceEqual(Enumerable.Range(0, n.Value.Count)) || heads.GetValueOrDefault(n.Key) != 1).Select(n => n.Key).ToHashSet();
+        var mixedKeys = titles.Where(t => t.Value.Count > 1).Select(t => t.Key).ToHashSet();
+        var torn = tornKeys.Count;
+        var mixed = mixedKeys.Count;
+        broken?.AddRange(tornKeys.Union(mixedKeys).Union(badVectorKeys).Order());
         if (badVectors > 0)
         {
             problems.Add($"{badVectors} chunks have no vector of {dimensions} finite dimensions");
