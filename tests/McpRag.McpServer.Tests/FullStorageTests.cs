@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Tests;
 /// The data directory on a small filesystem (a tmpfs mounted by the test; skipped, saying why, where mounting is not
 /// allowed) that fills up while the server runs: a write then fails with a clear backend_unavailable, everything
 /// acknowledged before stays, reads of every tenant keep working, and writes succeed again by themselves once space
-/// is freed, with the index still consistent.
+/// is freed (or the filesystem is writable again after a read-only remount), with the index still consistent.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class FullStorageTests(SampleDeployment deployment) : IDisposable
@@ -54,6 +54,44 @@ public sealed class FullStorageTests(SampleDeployment deployment) : IDisposable
         var report = LocalIndexCheck.Run(Path.Combine(DataDir, "indexes", "kb-disk-a"), "all-MiniLM-L6-v2", 384);
         Assert.True(report.Healthy, string.Join("; ", report.Problems));
         Assert.Equal(5, report.Documents);
+    }
+
+    [Fact]
+    public async Task Upsert_ReadOnlyRemount_BackendUnavailableReadsContinueAndWritesResumeWhenWritable()
+    {
+        await MountAsync("16m");
+        var config = await DeployAsync();
+        await using var server = await ServerProcess.StartAsync(Path.Combine(_root, "serve.json"), config);
+        await using var writer = await McpClients.HttpAsync(server.McpEndpoint, deployment.Tokens.Valid("disk-a", scope: "rag:read rag:write"));
+        (await writer.CallAsync("upsert_document", Document("acknowledged", 200))).Ok();
+
+        await RemountAsync("ro");
+        var refused = await writer.CallAsync("upsert_document", Document("while-read-only", 300));
+        var deleteRefused = await writer.CallAsync("delete_document", new() { ["id"] = "acknowledged" });
+        var searchWhileReadOnly = await writer.CallAsync("search", new() { ["query"] = "warranty", ["mode"] = "keyword", ["top_k"] = 20 });
+        await RemountAsync("rw");
+        var resumed = await writer.CallAsync("upsert_document", Document("after-remount", 300));
+        var searchAfter = await writer.CallAsync("search", new() { ["query"] = "warranty", ["mode"] = "keyword", ["top_k"] = 20 });
+
+        Assert.Equal("backend_unavailable", refused.ErrorCode());
+        Assert.Equal("backend_unavailable", deleteRefused.ErrorCode());
+        Assert.DoesNotContain(_root, refused.Text(), StringComparison.Ordinal);
+        Assert.Equal(4, searchWhileReadOnly.Hits().Count);
+        resumed.Ok();
+        var ids = searchAfter.Hits().Select(h => h.GetProperty("id").GetString()).ToHashSet();
+        Assert.Equal(5, ids.Count);
+        Assert.Contains("acknowledged", ids);
+        Assert.Contains("after-remount", ids);
+        var report = LocalIndexCheck.Run(Path.Combine(DataDir, "indexes", "kb-disk-a"), "all-MiniLM-L6-v2", 384);
+        Assert.True(report.Healthy, string.Join("; ", report.Problems));
+    }
+
+    private async Task RemountAsync(string mode)
+    {
+        using var mount = Process.Start(new ProcessStartInfo("mount", ["-o", $"remount,{mode}", DataDir]) { RedirectStandardError = true })!;
+        var error = await mount.StandardError.ReadToEndAsync();
+        await mount.WaitForExitAsync();
+        Assert.True(mount.ExitCode == 0, $"remount {mode}: {error}");
     }
 
     private static Dictionary<string, object?> Document(string id, int words) => new()
