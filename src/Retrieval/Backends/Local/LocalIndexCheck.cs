@@ -99,9 +99,15 @@ public static class LocalIndexCheck
                     continue;
                 }
 
-                chunks++;
                 var stored = segment.Document(doc);
-                var key = (stored.Get(IndexFields.TenantId) ?? string.Empty, stored.Get(IndexFields.DocId) ?? string.Empty);
+                if (stored.Get(IndexFields.DocId) is not { } docId)
+                {
+                    // Not a chunk (index-wide records such as statistics): nothing to check here.
+                    continue;
+                }
+
+                chunks++;
+                var key = (stored.Get(IndexFields.TenantId) ?? string.Empty, docId);
                 (numbers.TryGetValue(key, out var list) ? list : numbers[key] = []).Add(stored.GetField(IndexFields.ChunkNo)?.GetInt32Value() ?? -1);
                 (titles.TryGetValue(key, out var set) ? set : titles[key] = []).Add(stored.Get(IndexFields.Title) ?? string.Empty);
                 // Only the head chunk stores the content hash (the head marker itself is indexed, not stored).
