@@ -39,6 +39,21 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
     }
 
     [Fact]
+    public async Task IndexCheck_ConfiguredModelDiffersFromRecorded_Damaged()
+    {
+        await DeployAsync();
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(ConfigFile, TestContext.Current.CancellationToken))!.AsObject();
+        config["McpRag"]!["Local"] = new JsonObject { ["Model"] = "arctic-xs" };
+        var otherModel = Path.Combine(_root, "arctic.json");
+        await File.WriteAllTextAsync(otherModel, config.ToJsonString(), TestContext.Current.CancellationToken);
+
+        var outcome = await Cli("index", "check", "--tenant", "check-b", "--config", otherModel);
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("built with embedding model 'all-MiniLM-L6-v2' but this server uses 'snowflake-arctic-embed-xs'", outcome.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_DamagedSegment_OnlyRoutesOnThatIndexAreUnavailable()
     {
         var ct = TestContext.Current.CancellationToken;
