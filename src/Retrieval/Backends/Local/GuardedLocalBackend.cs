@@ -45,10 +45,12 @@ public sealed class GuardedLocalBackend(LocalIndexBackend inner, ILogger<Guarded
 
     /// <summary>
     /// Lucene reports some damage (a slice beyond the end of a cut-off compound file, a garbled header) as argument or
-    /// range errors from its storage and codec code; those, and only those, mean a damaged index.
+    /// range errors from its storage, codec and segment-reading code; those, and only those, mean a damaged index (the
+    /// same exception types from query code stay ordinary errors).
     /// </summary>
     private static bool FromLucene(Exception exception) =>
-        exception is IOException || exception.TargetSite?.DeclaringType?.Namespace is { } ns && ns.StartsWith("Lucene.Net.", StringComparison.Ordinal);
+        exception is IOException || exception.TargetSite?.DeclaringType?.Namespace is { } ns &&
+            (ns.StartsWith("Lucene.Net.Store", StringComparison.Ordinal) || ns.StartsWith("Lucene.Net.Codecs", StringComparison.Ordinal) || ns == "Lucene.Net.Index");
 
     /// <summary>ENOSPC (errno 28 on Linux) or ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.</summary>
     private static bool IsDiskFull(IOException exception) =>
