@@ -70,7 +70,8 @@ public static class RetrievalServiceCollectionExtensions
                 : sp.GetRequiredService<MiniLmEmbeddingGenerator>(),
             sp.GetRequiredService<EmbeddingScheduler>()));
         services.AddSingleton<LocalIndexBackend>();
-        services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<LocalIndexBackend>());
+        services.AddSingleton<GuardedLocalBackend>();
+        services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<GuardedLocalBackend>());
         return services;
     }
 

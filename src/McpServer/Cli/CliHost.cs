@@ -23,6 +23,11 @@ public static class CliHost
         builder.Services.AddSingleton<IngestRunner>();
         builder.Services.AddSingleton<OpenSearchProvisionRunner>();
         builder.Services.AddSingleton<MigrateRunner>();
+        builder.Services.AddSingleton<TenantImporter>();
+        builder.Services.AddSingleton<ExportRunner>();
+        builder.Services.AddSingleton<ImportRunner>();
+        builder.Services.AddSingleton<IndexCheckRunner>();
+        builder.Services.AddSingleton<IndexRepairRunner>();
         builder.Services.AddSingleton<Auth.DevTokenIssuer>();
         return builder.Build();
     }

@@ -24,6 +24,9 @@ public static class McpRagCommandLine
         root.Subcommands.Add(Demo(config));
         root.Subcommands.Add(OpenSearchCommands.Build(config));
         root.Subcommands.Add(OpenSearchCommands.Migrate(config));
+        root.Subcommands.Add(PortabilityCommands.Export(config));
+        root.Subcommands.Add(PortabilityCommands.Import(config));
+        root.Subcommands.Add(IndexCommands.Build(config));
         return root;
     }
 

@@ -14,7 +14,8 @@ namespace McpRag.Retrieval.Tenancy;
 /// Routing table in DynamoDB with the item shape of the original multi-tenant RAG design: <c>pk = tenant#&lt;id&gt;</c>,
 /// <c>sk = os_config</c>, <c>os_host</c>, <c>os_index</c>, <c>rag_role</c> (and optionally <c>isolation</c>, <c>auth</c>,
 /// <c>region</c>, <c>embedding_model</c>, <c>dimensions</c>). Routes are cached for <see cref="DynamoDbTenantDirectoryOptions.CacheTtl"/>;
-/// when the table cannot be read, the last known route is used rather than failing every call.
+/// when the table cannot be read, the last known route is used rather than failing every call, and a tenant with no
+/// known route is not provisioned.
 /// </summary>
 public sealed class DynamoDbTenantDirectory : ITenantDirectory, IDisposable
 {
@@ -72,8 +73,10 @@ public sealed class DynamoDbTenantDirectory : ITenantDirectory, IDisposable
         }
         catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or IOException)
         {
+            // A tenant seen before keeps its last known route; one never seen cannot be routed and is answered as not
+            // provisioned (nothing is cached, so the next call reads the table again).
             _logger.LogWarning("Routing table read for tenant {Tenant} failed: {Reason}", tenantId, ex.Message);
-            return cached.Route ?? throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the routing table is not reachable; try again shortly");
+            return cached.Route;
         }
 
         TenantRoute? route = null;

@@ -61,6 +61,22 @@ internal static class NodeClients
         return await stdout;
     }
 
+    /// <summary>
+    /// Starts <c>node script</c> in the clients folder as a long-running helper (a loopback server) with stdin kept open:
+    /// the script exits when stdin closes, so it does not outlive the test process.
+    /// </summary>
+    public static async Task<Process> StartAsync(string script)
+    {
+        var folder = await FolderAsync();
+        return Process.Start(new ProcessStartInfo("node", [script])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+    }
+
     private static async Task<string> InstallAsync()
     {
         if (Environment.GetEnvironmentVariable("MCPRAG_TEST_NODE_MODULES") is { Length: > 0 } modules)

@@ -33,19 +33,29 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri McpEndpoint => new(BaseAddress, "/mcp");
 
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
     public IReadOnlyCollection<string> StandardError => _stderr.ToArray();
 
     /// <summary>Starts a replica with <paramref name="config"/> (a complete McpRag configuration) and waits until it is ready.</summary>
-    public static async Task<ServerProcess> StartAsync(string configFile, JsonObject config)
+    public static async Task<ServerProcess> StartAsync(string configFile, JsonObject config, IReadOnlyDictionary<string, string>? environment = null)
     {
         await File.WriteAllTextAsync(configFile, config.ToJsonString());
         var baseAddress = new Uri($"http://127.0.0.1:{RedisServer.FreePort()}");
-        var process = Process.Start(new ProcessStartInfo("dotnet", [RepositoryPaths.ServerDll, "serve", "--transport", "http", "--dev", "--urls", baseAddress.ToString().TrimEnd('/'), "--config", configFile])
+        var start = new ProcessStartInfo("dotnet", [RepositoryPaths.ServerDll, "serve", "--transport", "http", "--dev", "--urls", baseAddress.ToString().TrimEnd('/'), "--config", configFile])
         {
             WorkingDirectory = RepositoryPaths.Root,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
-        })!;
+        };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start)!;
         var server = new ServerProcess(process, baseAddress);
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);

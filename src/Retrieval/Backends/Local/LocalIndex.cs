@@ -116,7 +116,11 @@ internal sealed class LocalIndex : IDisposable
     private void Commit(IndexWriter writer)
     {
         writer.SetCommitData(new Dictionary<string, string> { [IndexFields.ModelCommitKey] = _modelId });
+        Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.BeforeCommit);
+        writer.PrepareCommit();
+        Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.CommitPrepared);
         writer.Commit();
+        Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.AfterCommit);
     }
 
     private string? ReadCommittedModel()
@@ -165,7 +169,18 @@ internal sealed class LocalIndex : IDisposable
                 }
 
                 CheckModel(ReadCommittedModel());
-                _manager = new SearcherManager(_directory, new Bm25SearcherFactory());
+                try
+                {
+                    _manager = new SearcherManager(_directory, new Bm25SearcherFactory());
+                }
+                catch
+                {
+                    // An index that cannot be opened (a damaged segment) must fail every call until it opens, never
+                    // answer as empty in between.
+                    Interlocked.Exchange(ref _nextReopenCheck, 0);
+                    throw;
+                }
+
                 return;
             }
         }

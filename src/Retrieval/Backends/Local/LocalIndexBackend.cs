@@ -99,6 +99,7 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
             if (existed)
             {
                 writer.DeleteDocuments(LocalQueries.Document(principal.TenantId, id));
+                Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.DocumentDeleted);
             }
 
             return Task.CompletedTask;
@@ -147,6 +148,7 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
                             new Term(IndexFields.DocKey, IndexFields.Key(tenant, document.Id)),
                             chunks.Select((c, i) => ToLucene(tenant, document, hash, c, i, vectors[first + i])).ToList());
                         chunksWritten += chunks.Count;
+                        Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.DocumentWritten);
                     }
 
                     return Task.CompletedTask;

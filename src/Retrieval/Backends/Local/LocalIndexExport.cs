@@ -60,6 +60,24 @@ public static class LocalIndexExport
         return documents;
     }
 
+    /// <summary>The embedding model recorded in the index's last commit (which model made its vectors), or <c>null</c> for an empty index.</summary>
+    public static string? ReadModel(string indexPath)
+    {
+        if (!System.IO.Directory.Exists(indexPath))
+        {
+            return null;
+        }
+
+        using var directory = FSDirectory.Open(new DirectoryInfo(indexPath));
+        if (!DirectoryReader.IndexExists(directory))
+        {
+            return null;
+        }
+
+        var commits = DirectoryReader.ListCommits(directory);
+        return commits.Count > 0 && commits[^1].UserData.TryGetValue(IndexFields.ModelCommitKey, out var model) ? model : null;
+    }
+
     private static float[]? ReadVector(DirectoryReader reader, int doc)
     {
         var leaf = reader.Leaves[ReaderUtil.SubIndex(doc, reader.Leaves)];

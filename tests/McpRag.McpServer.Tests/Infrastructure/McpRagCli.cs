@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace McpRag.McpServer.Tests.Infrastructure;
+
+/// <summary>Runs a verb of the real <c>mcprag</c> program to its end and returns its exit code and output.</summary>
+internal static class McpRagCli
+{
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(RepositoryPaths.ServerDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException($"mcprag {string.Join(' ', arguments)} did not finish: {await stderr}");
+        }
+
+        return new Outcome(process.ExitCode, await stdout, await stderr);
+    }
+}
