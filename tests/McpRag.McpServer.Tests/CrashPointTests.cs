@@ -104,6 +104,8 @@ public sealed class CrashPointTests(CrashPointTests.BaseDeployment deployment) :
         var operations = Operations();
         var expected = Verify();
         var crashedAt = -1;
+        // Replicas of one deployment share its resource URL, which the test tokens name as their audience.
+        config["McpRag"]!["Auth"] = new JsonObject { ["ResourceUrl"] = deployment.Tokens.Audience };
         await using (var server = await ServerProcess.StartAsync(Path.Combine(_root, "serve.json"), config, new Dictionary<string, string> { [CrashPoints.Variable] = point }))
         await using (var client = await McpClients.HttpAsync(server.McpEndpoint, deployment.Tokens.Valid(Tenant, scope: "rag:read rag:write")))
         {
@@ -133,6 +135,8 @@ public sealed class CrashPointTests(CrashPointTests.BaseDeployment deployment) :
 
         Assert.Equal(expected.OrderBy(e => e.Key), Verify().OrderBy(e => e.Key));
 
+        // Replicas of one deployment share its resource URL, which the test tokens name as their audience.
+        config["McpRag"]!["Auth"] = new JsonObject { ["ResourceUrl"] = deployment.Tokens.Audience };
         await using (var server = await ServerProcess.StartAsync(Path.Combine(_root, "serve.json"), config))
         await using (var client = await McpClients.HttpAsync(server.McpEndpoint, deployment.Tokens.Valid(Tenant, scope: "rag:read rag:write")))
         {

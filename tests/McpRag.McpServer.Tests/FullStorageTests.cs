@@ -24,6 +24,8 @@ public sealed class FullStorageTests(SampleDeployment deployment) : IDisposable
     {
         await MountAsync("16m");
         var config = await DeployAsync();
+        // Replicas of one deployment share its resource URL, which the test tokens name as their audience.
+        config["McpRag"]!["Auth"] = new JsonObject { ["ResourceUrl"] = deployment.Tokens.Audience };
         await using var server = await ServerProcess.StartAsync(Path.Combine(_root, "serve.json"), config);
         await using var writer = await McpClients.HttpAsync(server.McpEndpoint, deployment.Tokens.Valid("disk-a", scope: "rag:read rag:write"));
         await using var reader = await McpClients.HttpAsync(server.McpEndpoint, deployment.Tokens.Valid("disk-b"));
@@ -61,6 +63,8 @@ public sealed class FullStorageTests(SampleDeployment deployment) : IDisposable
     {
         await MountAsync("16m");
         var config = await DeployAsync();
+        // Replicas of one deployment share its resource URL, which the test tokens name as their audience.
+        config["McpRag"]!["Auth"] = new JsonObject { ["ResourceUrl"] = deployment.Tokens.Audience };
         await using var server = await ServerProcess.StartAsync(Path.Combine(_root, "serve.json"), config);
         await using var writer = await McpClients.HttpAsync(server.McpEndpoint, deployment.Tokens.Valid("disk-a", scope: "rag:read rag:write"));
         (await writer.CallAsync("upsert_document", Document("acknowledged", 200))).Ok();

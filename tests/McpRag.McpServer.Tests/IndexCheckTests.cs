@@ -64,6 +64,8 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
 
         var config = JsonNode.Parse(await File.ReadAllTextAsync(ConfigFile, ct))!.AsObject();
         config["McpRag"]!["Audit"] = new JsonObject { ["Directory"] = "" };
+        // Replicas of one deployment share its resource URL, which the test tokens name as their audience.
+        config["McpRag"]!["Auth"] = new JsonObject { ["ResourceUrl"] = deployment.Tokens.Audience };
         await using var server = await ServerProcess.StartAsync(Path.Combine(_root, "serve.json"), config);
         var outcomes = new Dictionary<string, string>();
         foreach (var tenant in Tenants.Concat(["check-b"]))

@@ -17,6 +17,9 @@ public sealed class GuardedLocalBackend(LocalIndexBackend inner, ILogger<Guarded
 
     public string? ValidateRoute(TenantRoute route) => inner.ValidateRoute(route);
 
+    /// <summary>The wrapped backend's cost (its passages), so write quotas charge what the embedding really costs.</summary>
+    public int EmbeddingCost(RetrievalDocument document) => inner.EmbeddingCost(document);
+
     public Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken) =>
         Guard(route, () => inner.SearchAsync(route, principal, query, cancellationToken));
 

@@ -63,7 +63,7 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
         var index = _store.Get(route);
         return index.Search(searcher =>
         {
-            var keyword = textQuery is null ? [] : Collapse(searcher, KeywordSearcher(searcher, route, principal).Search(textQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs);
+            var keyword = textQuery is null ? [] : Collapse(searcher, KeywordSearcher(searcher, principal).Search(textQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs);
             var semantic = queryVector is null ? [] : Collapse(searcher, NearestChunks(searcher, index.Vectors, scope, queryVector, candidates));
             var ranked = query.Mode switch
             {
@@ -195,11 +195,13 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
     }
 
     /// <summary>
-    /// In a shared index, keyword scores use the caller's tenant's statistics only (<see cref="TenantStatistics"/>),
-    /// so another tenant's writes and deletes cannot move them; an index of its own already holds only the tenant.
+    /// Keyword scores use the caller's tenant's statistics only (<see cref="TenantStatistics"/>), in every isolation
+    /// mode: in a shared index another tenant's writes and deletes cannot move them, and because every mode counts them
+    /// the same way (live passages, lengths from the norms BM25 scores with) a tenant ranks identically whichever mode
+    /// holds it — an export restored into another mode gives the same order.
     /// </summary>
-    private static IndexSearcher KeywordSearcher(IndexSearcher searcher, TenantRoute route, TenantPrincipal principal) =>
-        route.Isolation == TenantIsolation.Document ? TenantStatistics.Scope(searcher, principal.TenantId) : searcher;
+    private static IndexSearcher KeywordSearcher(IndexSearcher searcher, TenantPrincipal principal) =>
+        TenantStatistics.Scope(searcher, principal.TenantId);
 
     private static ScoreDoc[] NearestChunks(IndexSearcher searcher, SegmentVectorCache vectors, Query scope, float[] query, int count)
     {
