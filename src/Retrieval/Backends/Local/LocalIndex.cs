@@ -153,7 +153,9 @@ internal sealed class LocalIndex : IDisposable
     private void Refresh(bool force)
     {
         var now = Environment.TickCount64;
-        if (!force && now < Interlocked.Read(ref _nextReopenCheck))
+        // Until the index is open, every reader goes to the lock: one opens it while the others wait for it, instead
+        // of answering as an empty index in between.
+        if (!force && now < Interlocked.Read(ref _nextReopenCheck) && Volatile.Read(ref _manager) is not null)
         {
             return;
         }
