@@ -21,7 +21,8 @@ public sealed class RedisServer : IDisposable
 
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts redis-server on <paramref name="port"/> (a restart on the port of a stopped one) or on a free port.</summary>
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
         var binary = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
         if (binary is null)
@@ -29,8 +30,8 @@ public sealed class RedisServer : IDisposable
             Assert.Skip("redis-server is not installed (.ci/run installs the Debian package: apt-get install redis-server)");
         }
 
-        var port = FreePort();
-        var process = Process.Start(new ProcessStartInfo(binary, ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        var chosen = port ?? FreePort();
+        var process = Process.Start(new ProcessStartInfo(binary, ["--port", chosen.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,8 +45,8 @@ public sealed class RedisServer : IDisposable
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return new RedisServer(process, port);
+                await client.ConnectAsync("127.0.0.1", chosen);
+                return new RedisServer(process, chosen);
             }
             catch (SocketException)
             {

@@ -35,6 +35,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The replica's process id, for reading its resource use from <c>/proc</c>.</summary>
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public IReadOnlyCollection<string> StandardError => _stderr.ToArray();
