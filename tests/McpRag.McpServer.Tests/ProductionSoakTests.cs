@@ -46,18 +46,6 @@ public sealed class ProductionSoakTests(SampleDeployment deployment)
             await using var one = await StartReplicaAsync($"{run}-one", tenantsFile, redis.Configuration);
             await using var two = await StartReplicaAsync($"{run}-two", tenantsFile, redis.Configuration);
             ServerProcess[] replicas = [one, two];
-            // Each replica opens the sample indexes with one read at a time before the clients start: concurrent
-            // first reads of an index in a fresh process can find it not yet open and answer as empty (a start-up
-            // race of the local backend's first open, not what this soak measures).
-            foreach (var replica in replicas)
-            {
-                foreach (var tenant in SampleDeployment.SampleTenants)
-                {
-                    await using var client = await McpClients.HttpAsync(replica.McpEndpoint, deployment.Tokens.Valid(tenant, subject: $"warm-up-{run}"));
-                    Assert.Contains(SampleDeployment.Companies[tenant], (await client.CallAsync("fetch", new() { ["id"] = "refund-policy" })).Ok().GetProperty("text").GetString()!, StringComparison.Ordinal);
-                }
-            }
-
             var before = replicas.Select(r => Resources.Read(r.Id)).ToArray();
 
             var outcomes = new ConcurrentDictionary<string, int>();
