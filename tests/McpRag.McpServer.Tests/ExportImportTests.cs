@@ -42,15 +42,15 @@ public sealed class ExportImportTests : IDisposable
         var source = await DeploymentAsync("source", new JsonObject { ["isolation"] = "index", ["index"] = "kb-source" });
         var target = await DeploymentAsync("target", new JsonObject { ["isolation"] = "document", ["index"] = "restored-shared" });
         await WriteCorpusAsync();
-        Ok(await Cli("ingest", "--tenant", Tenant, "--config", source.Config, File_("corpus.json")));
+        McpRagCli.Ok(await Cli("ingest", "--tenant", Tenant, "--config", source.Config, File_("corpus.json")));
         var before = LocalIndexExport.Read(source.IndexPath, Tenant);
         var rankingBefore = await RankingsAsync(source, ct);
         Assert.Equal(Documents, before.Count);
         Assert.All(rankingBefore, r => Assert.False(r.EndsWith(": ", StringComparison.Ordinal), r));
 
-        var export = Ok(await Cli("export", "--tenant", Tenant, "--out", File_("backup/export.jsonl"), "--vectors", "--config", source.Config));
+        var export = McpRagCli.Ok(await Cli("export", "--tenant", Tenant, "--out", File_("backup/export.jsonl"), "--vectors", "--config", source.Config));
         var (header, exported) = await TenantExportFile.ReadAsync(File_("backup/export.jsonl"), ct);
-        Ok(await Cli("import", "--tenant", Tenant, File_("backup/export.jsonl"), "--config", target.Config));
+        McpRagCli.Ok(await Cli("import", "--tenant", Tenant, File_("backup/export.jsonl"), "--config", target.Config));
 
         var after = LocalIndexExport.Read(target.IndexPath, Tenant);
         Assert.Equal((Tenant, Documents, MiniLmEmbeddingGenerator.ModelId, MiniLmEmbeddingGenerator.Dimensions), (header.Tenant, header.Documents, header.Model, header.Dimensions));
@@ -67,19 +67,19 @@ public sealed class ExportImportTests : IDisposable
         var source = await DeploymentAsync("source", new JsonObject { ["isolation"] = "index", ["index"] = "kb-source" });
         var target = await DeploymentAsync("target", new JsonObject { ["isolation"] = "index", ["index"] = "kb-target" });
         await WriteCorpusAsync();
-        Ok(await Cli("ingest", "--tenant", Tenant, "--config", source.Config, File_("corpus.json")));
-        Ok(await Cli("export", "--tenant", Tenant, "--out", File_("export.jsonl"), "--config", source.Config));
+        McpRagCli.Ok(await Cli("ingest", "--tenant", Tenant, "--config", source.Config, File_("corpus.json")));
+        McpRagCli.Ok(await Cli("export", "--tenant", Tenant, "--out", File_("export.jsonl"), "--config", source.Config));
         var (header, documents) = await TenantExportFile.ReadAsync(File_("export.jsonl"), ct);
         Assert.All(documents, d => Assert.Null(d.Vector));
         Assert.Null(header.Model);
 
         // A first import that got only half way (as an interrupted run leaves it), then the whole file.
         await TenantExportFile.WriteAsync(File_("half.jsonl"), header with { Documents = Documents / 2 }, documents.Take(Documents / 2).ToList(), ct);
-        Ok(await Cli("import", "--tenant", Tenant, File_("half.jsonl"), "--config", target.Config));
+        McpRagCli.Ok(await Cli("import", "--tenant", Tenant, File_("half.jsonl"), "--config", target.Config));
         Assert.Equal(Documents / 2, LocalIndexExport.Read(target.IndexPath, Tenant).Count);
-        Ok(await Cli("import", "--tenant", Tenant, File_("export.jsonl"), "--config", target.Config));
+        McpRagCli.Ok(await Cli("import", "--tenant", Tenant, File_("export.jsonl"), "--config", target.Config));
         var commits = Commits(target.IndexPath);
-        var again = Ok(await Cli("import", "--tenant", Tenant, File_("export.jsonl"), "--config", target.Config));
+        var again = McpRagCli.Ok(await Cli("import", "--tenant", Tenant, File_("export.jsonl"), "--config", target.Config));
 
         Assert.Contains("0 chunks written", again.Stderr, StringComparison.Ordinal);
         Assert.Equal(commits, Commits(target.IndexPath));
@@ -198,12 +198,6 @@ public sealed class ExportImportTests : IDisposable
     }
 
     private Task<McpRagCli.Outcome> Cli(params string[] arguments) => McpRagCli.RunAsync(_root, null, arguments);
-
-    private static McpRagCli.Outcome Ok(McpRagCli.Outcome outcome)
-    {
-        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
-        return outcome;
-    }
 
     public void Dispose()
     {

@@ -24,7 +24,7 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
     public async Task IndexCheck_HealthyAndDamagedIndexes_VerdictLineAndExitCode()
     {
         await DeployAsync();
-        var healthy = Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
+        var healthy = McpRagCli.Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
         Assert.Equal("ok: tenant check-a, index index: 3 documents, 3 chunks in 1 segments, model all-MiniLM-L6-v2 (384 dimensions), Lucene CheckIndex clean", healthy.Stdout.Trim());
 
         Damage(Path.Combine(DataDir, "indexes", "kb-check-a"));
@@ -101,15 +101,15 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
             await File.WriteAllTextAsync(Path.Combine(more, $"doc-{i}.md"), $"# check-a article {i}\n\nThe warranty of check-a covers device {i} for two years.\n", TestContext.Current.CancellationToken);
         }
 
-        Ok(await Cli("ingest", "--tenant", "check-a", "--config", ConfigFile, more));
-        Ok(await Cli("export", "--tenant", "check-a", "--out", Path.Combine(_root, "backup.jsonl"), "--config", ConfigFile));
+        McpRagCli.Ok(await Cli("ingest", "--tenant", "check-a", "--config", ConfigFile, more));
+        McpRagCli.Ok(await Cli("export", "--tenant", "check-a", "--out", Path.Combine(_root, "backup.jsonl"), "--config", ConfigFile));
         var index = Path.Combine(DataDir, "indexes", "kb-check-a");
         Damage(index, "_1.cfs");
 
         var partial = await Cli("index", "repair", "--tenant", "check-a", "--config", ConfigFile);
-        var checkedPartial = Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
+        var checkedPartial = McpRagCli.Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
         var restored = await Cli("index", "repair", "--tenant", "check-a", "--from", Path.Combine(_root, "backup.jsonl"), "--config", ConfigFile);
-        var checkedRestored = Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
+        var checkedRestored = McpRagCli.Ok(await Cli("index", "check", "--tenant", "check-a", "--config", ConfigFile));
 
         Assert.Equal(1, partial.ExitCode);
         Assert.StartsWith("repaired with losses: tenant check-a: dropped 1 damaged segments (3 chunks)", partial.Stdout, StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
         Assert.True(restored.ExitCode == 0, restored.Stdout + restored.Stderr);
         Assert.Equal("repaired: tenant check-a: dropped 0 damaged segments (0 chunks), rebuilt 0 documents from stored text, restored 3 from the export; nothing lost", restored.Stdout.Trim());
         Assert.StartsWith("ok: tenant check-a, index index: 6 documents", checkedRestored.Stdout, StringComparison.Ordinal);
-        Assert.StartsWith("ok: tenant check-b", Ok(await Cli("index", "check", "--tenant", "check-b", "--config", ConfigFile)).Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("ok: tenant check-b", McpRagCli.Ok(await Cli("index", "check", "--tenant", "check-b", "--config", ConfigFile)).Stdout, StringComparison.Ordinal);
     }
 
     /// <summary>Cuts a segment file of an index (by default its largest) to half its length.</summary>
@@ -166,17 +166,11 @@ public sealed class IndexCheckTests(SampleDeployment deployment) : IDisposable
                 await File.WriteAllTextAsync(Path.Combine(folder, $"doc-{i}.md"), $"# {tenant} article {i}\n\nThe warranty of {tenant} covers device {i} for two years.\n", TestContext.Current.CancellationToken);
             }
 
-            Ok(await Cli("ingest", "--tenant", tenant, "--config", ConfigFile, folder));
+            McpRagCli.Ok(await Cli("ingest", "--tenant", tenant, "--config", ConfigFile, folder));
         }
     }
 
     private Task<McpRagCli.Outcome> Cli(params string[] arguments) => McpRagCli.RunAsync(_root, null, arguments);
-
-    private static McpRagCli.Outcome Ok(McpRagCli.Outcome outcome)
-    {
-        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
-        return outcome;
-    }
 
     public void Dispose()
     {

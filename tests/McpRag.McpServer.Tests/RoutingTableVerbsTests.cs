@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using McpRag.McpServer.Tests.Infrastructure;
 
@@ -90,15 +89,7 @@ public sealed class RoutingTableVerbsTests : IDisposable
 
     private async Task<(int Exit, string Stderr)> RunAsync(params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("dotnet", [RepositoryPaths.ServerDll, .. arguments])
-        {
-            WorkingDirectory = _dir,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        _ = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stderr);
+        var outcome = await McpRagCli.RunAsync(_dir, null, arguments);
+        return (outcome.ExitCode, outcome.Stderr);
     }
 }

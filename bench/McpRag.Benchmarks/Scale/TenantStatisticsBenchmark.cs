@@ -16,7 +16,9 @@ namespace McpRag.Benchmarks.Scale;
 /// with the index-wide statistics (the index opened through an index-isolation route, by a link to the shared
 /// folder) and with the caller tenant's statistics, warm (computed earlier in the same reader generation) and cold
 /// (the first query after another tenant's write opened a new generation). Queries rotate over all tenants and the
-/// three variants take turns query by query, so machine noise falls on all of them alike.
+/// three variants take turns query by query, so machine noise falls on all of them alike. Keyword statistics are now
+/// the tenant's own in every isolation mode, so the index-isolation variant measures the same per-tenant path opened
+/// another way; the index-wide figures in docs/benchmarks.md were measured before that change.
 /// </summary>
 internal sealed class TenantStatisticsBenchmark(BenchPaths paths, MiniLmEmbeddingGenerator model)
 {

@@ -7,6 +7,13 @@ internal static class McpRagCli
 {
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>The outcome of a verb that must succeed; fails the test with its stderr otherwise.</summary>
+    public static Outcome Ok(Outcome outcome)
+    {
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
+        return outcome;
+    }
+
     public static async Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
