@@ -63,6 +63,35 @@ public sealed class BoundedStdioTests
         Assert.Equal("{\"a\":1}\n", Encoding.UTF8.GetString(sink.ToArray()));
     }
 
+    [Fact]
+    public async Task Output_NewlineWriteCancelledAfterTheMessage_NextMessageStillItsOwnLine()
+    {
+        // The SDK's stdio transport writes a message, then its newline, both with the request's token: a request
+        // cancelled between the two must not glue its message onto the next one.
+        using var sink = new MemoryStream();
+        var stdio = new BoundedStdio(new MemoryStream(), sink, Limit);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await stdio.Output.WriteAsync("""{"jsonrpc":"2.0","id":1,"result":{}}"""u8.ToArray(), cancelled.Token);
+        try
+        {
+            await stdio.Output.WriteAsync("\n"u8.ToArray(), cancelled.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Either outcome of the cancelled write is fine; the lines that follow are what matters.
+        }
+
+        await stdio.Output.WriteAsync("""{"jsonrpc":"2.0","id":2,"result":{}}"""u8.ToArray(), TestContext.Current.CancellationToken);
+        await stdio.Output.WriteAsync("\n"u8.ToArray(), TestContext.Current.CancellationToken);
+
+        var lines = Encoding.UTF8.GetString(sink.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var last = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal(2, last.GetProperty("id").GetInt32());
+        Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+    }
+
     /// <summary>Feeds <paramref name="input"/> through the bounded input in small reads; returns the lines read and the messages written back.</summary>
     private static async Task<(List<string> Lines, List<JsonElement> Output)> RunAsync(string[] input)
     {

@@ -398,5 +398,6 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
                     ["AWS_PROFILE"] = null,
                 },
             }),
+            McpClients.ClientOptions,
             cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -257,7 +257,12 @@ public sealed class BoundedStdio
             }
         }
 
-        /// <summary>Writes of the MCP transport: held until a line is complete, then passed on whole.</summary>
+        /// <summary>
+        /// Writes of the MCP transport: held until a line is complete, then passed on whole. The transport writes a
+        /// message and then its newline, each with the request's token; once a message is held, its line is finished
+        /// even if that request is cancelled meanwhile, because giving up between the two would prefix the next
+        /// message with this one and the client would lose both (it ignores answers to requests it cancelled).
+        /// </summary>
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var last = buffer.Span.LastIndexOf((byte)'\n');
@@ -267,17 +272,17 @@ public sealed class BoundedStdio
                 return;
             }
 
-            await _lock.WaitAsync(cancellationToken);
+            await _lock.WaitAsync(CancellationToken.None);
             try
             {
                 if (_partial.Length > 0)
                 {
-                    await inner.WriteAsync(_partial.GetBuffer().AsMemory(0, (int)_partial.Length), cancellationToken);
+                    await inner.WriteAsync(_partial.GetBuffer().AsMemory(0, (int)_partial.Length), CancellationToken.None);
                     _partial.SetLength(0);
                 }
 
-                await inner.WriteAsync(buffer[..(last + 1)], cancellationToken);
-                await inner.FlushAsync(cancellationToken);
+                await inner.WriteAsync(buffer[..(last + 1)], CancellationToken.None);
+                await inner.FlushAsync(CancellationToken.None);
             }
             finally
             {

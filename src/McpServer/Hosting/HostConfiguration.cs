@@ -64,6 +64,9 @@ public static class HostConfiguration
             builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
             builder.Logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
             builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
+            // Four lines per upstream request and one per retry attempt: failures still show at Warning.
+            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+            builder.Logging.AddFilter("Polly", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         }
     }

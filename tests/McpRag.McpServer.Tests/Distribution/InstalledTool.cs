@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using McpRag.McpServer.Tests.Infrastructure;
 using ModelContextProtocol.Client;
 
 namespace McpRag.McpServer.Tests.Distribution;
@@ -106,6 +107,7 @@ internal sealed class InstalledTool : IDisposable
                 WorkingDirectory = WorkingDirectory,
                 EnvironmentVariables = ProcessEnvironment(token),
             }),
+            McpClients.ClientOptions,
             cancellationToken: TestContext.Current.CancellationToken);
 
     public void Dispose()

@@ -6,6 +6,15 @@ namespace McpRag.McpServer.Tests.Infrastructure;
 /// <summary>Real MCP clients (the SDK's <see cref="McpClient"/>) over the real transports.</summary>
 internal static class McpClients
 {
+    /// <summary>
+    /// How long a test waits for the handshake or for one tool call: far above what either takes on a loaded 2-core
+    /// machine, so a server that never answers fails the test with the call's name instead of hanging the run.
+    /// </summary>
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>The options every test client uses: the handshake bounded by <see cref="AnswerTimeout"/>.</summary>
+    public static McpClientOptions ClientOptions => new() { InitializationTimeout = AnswerTimeout };
+
     public static Task<McpClient> HttpAsync(SampleDeployment deployment, string token, string? requestId = null) =>
         HttpAsync(deployment.McpEndpoint, token, requestId);
 
@@ -24,6 +33,7 @@ internal static class McpClients
                 TransportMode = HttpTransportMode.StreamableHttp,
                 AdditionalHeaders = headers,
             }),
+            ClientOptions,
             cancellationToken: TestContext.Current.CancellationToken);
     }
 
@@ -46,9 +56,21 @@ internal static class McpClients
                 WorkingDirectory = RepositoryPaths.Root,
                 EnvironmentVariables = environment,
             }),
+            ClientOptions,
             cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    public static Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments) =>
-        client.CallToolAsync(tool, arguments, cancellationToken: TestContext.Current.CancellationToken).AsTask();
+    public static async Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments)
+    {
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        answer.CancelAfter(AnswerTimeout);
+        try
+        {
+            return await client.CallToolAsync(tool, arguments, cancellationToken: answer.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new Xunit.Sdk.XunitException($"{tool} did not answer within {AnswerTimeout}");
+        }
+    }
 }
