@@ -40,12 +40,13 @@ public sealed class LocalIndexBackend : IRetrievalBackend, IDisposable
 
     public string Name => BackendName;
 
-    public string? ValidateRoute(TenantRoute route) => route.Isolation switch
+    /// <summary>The local backend needs nothing beyond the route's common fields (its index or data root): checked, not bound.</summary>
+    public TenantRoute ValidateRoute(TenantRoute route) => route.Isolation switch
     {
-        TenantIsolation.Domain when route.DataRoot is { } root && root.Split('/', '\\').Contains("..") => "\"dataRoot\" must not contain '..'",
+        TenantIsolation.Domain when route.DataRoot is { } root && root.Split('/', '\\').Contains("..") => throw new FormatException("\"dataRoot\" must not contain '..'"),
         TenantIsolation.Index or TenantIsolation.Document when route.Index is { } index && !IndexName.IsValid(index) =>
-            $"index '{index}' is invalid: use 1-64 of a-z, 0-9, '-' and '_'",
-        _ => null,
+            throw new FormatException($"index '{index}' is invalid: use 1-64 of a-z, 0-9, '-' and '_'"),
+        _ => route,
     };
 
     /// <summary>The folder that holds a route's index (for operators and tests).</summary>

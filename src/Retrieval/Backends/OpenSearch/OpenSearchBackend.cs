@@ -42,11 +42,11 @@ public sealed class OpenSearchBackend(
 
     public string Name => BackendName;
 
-    public string? ValidateRoute(TenantRoute route) => OpenSearchRoute.Parse(route).Error;
+    public TenantRoute ValidateRoute(TenantRoute route) => OpenSearchRoute.Bind(route);
 
     public async Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken)
     {
-        var os = Resolve(route);
+        var os = OpenSearchRoute.Of(route);
         var position = OpenSearchPosition.Decode(query.Position);
         var target = authorizers.TargetFor(os, principal);
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, query.Filters);
@@ -66,7 +66,7 @@ public sealed class OpenSearchBackend(
 
     public async Task<RetrievalDocument?> GetAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
     {
-        var os = Resolve(route);
+        var os = OpenSearchRoute.Of(route);
         var target = authorizers.TargetFor(os, principal);
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         return await CallAsync(async () =>
@@ -99,7 +99,7 @@ public sealed class OpenSearchBackend(
     /// </summary>
     private async Task<(int Documents, int Passages)> WriteAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        var os = Resolve(route);
+        var os = OpenSearchRoute.Of(route);
         var target = authorizers.TargetFor(os, principal);
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         var chunker = new TextChunker(chunking.Value.Chunking);
@@ -187,7 +187,7 @@ public sealed class OpenSearchBackend(
     /// <summary>How many documents of the tenant the route's index holds (for verifying a migration).</summary>
     public async Task<long> CountAsync(TenantRoute route, TenantPrincipal principal, CancellationToken cancellationToken)
     {
-        var os = Resolve(route);
+        var os = OpenSearchRoute.Of(route);
         var target = authorizers.TargetFor(os, principal);
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         return await CallAsync(async () =>
@@ -206,7 +206,7 @@ public sealed class OpenSearchBackend(
     /// <summary>Deletes a document's record and its passages (their number is on the record).</summary>
     public async Task<bool> DeleteAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken)
     {
-        var os = Resolve(route);
+        var os = OpenSearchRoute.Of(route);
         var target = authorizers.TargetFor(os, principal);
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
         return await CallAsync(async () =>
@@ -235,7 +235,7 @@ public sealed class OpenSearchBackend(
     /// </summary>
     public async Task<string?> VerifyRouteAsync(TenantRoute route, CancellationToken cancellationToken)
     {
-        var os = Resolve(route);
+        var os = OpenSearchRoute.Of(route);
         var target = authorizers.TargetFor(os, TenantPrincipal.Operator(route.TenantId));
         try
         {
@@ -567,12 +567,6 @@ public sealed class OpenSearchBackend(
             logger.LogWarning("OpenSearch call for tenant {Tenant} failed: {Detail}", os.TenantId, ex.Message);
             throw OpenSearchErrors.ToRetrieval(ex);
         }
-    }
-
-    private static OpenSearchRoute Resolve(TenantRoute route)
-    {
-        var (parsed, error) = OpenSearchRoute.Parse(route);
-        return parsed ?? throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's route is misconfigured: " + error);
     }
 
     /// <summary>A second check behind the query filter: a shared-index hit must carry the caller's tenant.</summary>
