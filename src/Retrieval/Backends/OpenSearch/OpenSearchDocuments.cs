@@ -20,14 +20,14 @@ internal static class OpenSearchDocuments
         var text = ReadString(hit.Source, os.TextField) ?? string.Empty;
         var snippet = hit.Highlight.TryGetValue(os.TextField, out var fragments) && fragments.Count > 0 ? fragments[0].Trim() : SnippetText.Shorten(text);
         var id = ReadString(hit.Source, OpenSearchFields.DocId) ?? DocumentIdOf(hit.Id);
-        return new SearchHit(id, ReadString(hit.Source, os.TitleField) ?? id, ReadString(hit.Source, OpenSearchFields.Url), snippet, Math.Round(hit.Score ?? 0, 6), ReadAttributes(hit.Source));
+        return new SearchHit(id, ReadString(hit.Source, os.TitleField) ?? id, ReadString(hit.Source, OpenSearchFields.Url), snippet, Math.Round(hit.Score ?? 0, 6), AttributesOf(hit.Source));
     }
 
     public static RetrievalDocument ToDocument(OpenSearchRoute os, OpenSearchHit hit) =>
         new(ReadString(hit.Source, OpenSearchFields.DocId) ?? DocumentIdOf(hit.Id), ReadString(hit.Source, os.TitleField) ?? string.Empty, ReadString(hit.Source, os.TextField) ?? string.Empty)
         {
             Url = ReadString(hit.Source, OpenSearchFields.Url),
-            Attributes = ReadAttributes(hit.Source),
+            Attributes = AttributesOf(hit.Source),
         };
 
     /// <summary>Record and passage hits collapsed to one per document, in rank order (the best-ranked hit stays).</summary>
@@ -91,7 +91,7 @@ internal static class OpenSearchDocuments
     public static string? ReadString(JsonElement source, string field) =>
         source.ValueKind == JsonValueKind.Object && source.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ReadAttributes(JsonElement source) =>
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> AttributesOf(JsonElement source) =>
         source.ValueKind == JsonValueKind.Object && source.TryGetProperty(OpenSearchFields.Attributes, out var values)
             ? DocumentAttributes.Read(values)
             : RetrievalDocument.EmptyAttributes;
