@@ -69,4 +69,15 @@ public sealed class RouteBindingTests
 
         Assert.Equal(RetrievalErrorCode.BackendUnavailable, error.Code);
     }
+
+    [Fact]
+    public void Parse_UnknownBackend_RefusesTheTableNamingTheServedBackends()
+    {
+        using var host = new OpenSearchTestHost();
+        var registry = new BackendRegistry([host.Backend]);
+
+        var error = Assert.Throws<FormatException>(() => TenantTable.Parse("""{"tenants": {"t": {"backend": "elastic"}}}""", registry.ValidateRoute));
+
+        Assert.Equal("tenant 't': backend 'elastic' is not one of: opensearch", error.Message);
+    }
 }
