@@ -4,7 +4,7 @@ namespace McpRag.Retrieval.Tests;
 
 public sealed class TenantTableTests
 {
-    private static IReadOnlyDictionary<string, TenantRoute> Parse(string json) => TenantTable.Parse(json, _ => null);
+    private static IReadOnlyDictionary<string, TenantRoute> Parse(string json) => TenantTable.Parse(json, r => r);
 
     [Fact]
     public void Parse_SampleTable_ReadsEveryRouteWithDefaults()
@@ -48,7 +48,7 @@ public sealed class TenantTableTests
     [Fact]
     public void Parse_OperatorControls_AreTyped()
     {
-        var routes = TenantTable.Parse("""{"tenants": {"t": {"readOnly": true, "tools": ["search", "fetch"]}, "u": {}}}""", _ => null);
+        var routes = TenantTable.Parse("""{"tenants": {"t": {"readOnly": true, "tools": ["search", "fetch"]}, "u": {}}}""", r => r);
 
         Assert.True(routes["t"].ReadOnly);
         Assert.Equal(["fetch", "search"], routes["t"].Tools!.Order());
@@ -59,7 +59,7 @@ public sealed class TenantTableTests
     [Fact]
     public void Parse_BackendRejectsRoute_ReportsTenantAndReason()
     {
-        var error = Assert.Throws<FormatException>(() => TenantTable.Parse("""{"tenants": {"t": {}}}""", _ => "endpoint is required"));
+        var error = Assert.Throws<FormatException>(() => TenantTable.Parse("""{"tenants": {"t": {}}}""", _ => throw new FormatException("endpoint is required")));
 
         Assert.Equal("tenant 't': endpoint is required", error.Message);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpRag.Retrieval.Tenancy;
 using McpRag.Retrieval.Throttling;
 using Microsoft.Extensions.Options;
@@ -57,7 +56,7 @@ public sealed class WriteChargeTests : IDisposable
     private static TenantRoute Route(string tenant, int embeddedPerMinute, int maxPerWrite) =>
         new(tenant, "local", TenantIsolation.Index)
         {
-            Quota = JsonSerializer.SerializeToElement(new { embeddedChunksPerMinute = embeddedPerMinute, maxChunksPerWrite = maxPerWrite }),
+            Quota = new TenantQuotaOverride { EmbeddedChunksPerMinute = embeddedPerMinute, MaxChunksPerWrite = maxPerWrite },
         };
 
     public void Dispose()

@@ -21,7 +21,7 @@ public sealed class TenantImporter(BackendRegistry backends)
         var principal = TenantPrincipal.Operator(tenantId);
         var backend = backends.Get(target);
         var openSearch = backend as OpenSearchBackend;
-        var targetModel = openSearch is null ? null : OpenSearchRoute.Parse(target).Route!.EmbeddingModel;
+        var targetModel = openSearch is null ? null : OpenSearchRoute.Of(target).EmbeddingModel;
         var reuse = vectorModel is not null && vectorModel == targetModel;
         var reused = reuse ? documents.Count(d => d.Vector is not null) : 0;
         Console.Error.WriteLine($"{tenantId}: {documents.Count} documents → {target.Backend}; {reused} keep their embeddings, {documents.Count - reused} are embedded by the target");

@@ -88,7 +88,7 @@ public static class DocumentLoader
             documents.Add(new RetrievalDocument(id, OptionalString(item, "title", relative) ?? id, text)
             {
                 Url = OptionalString(item, "url", relative),
-                Attributes = ReadAttributes(item, relative),
+                Attributes = AttributesOf(item, relative),
             });
         }
 
@@ -112,7 +112,7 @@ public static class DocumentLoader
         : value.ValueKind == JsonValueKind.String ? value.GetString()
         : throw RetrievalException.Invalid($"{relative}: \"{name}\" must be a string");
 
-    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ReadAttributes(JsonElement item, string relative)
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> AttributesOf(JsonElement item, string relative)
     {
         if (!item.TryGetProperty("attributes", out var attributes) || attributes.ValueKind == JsonValueKind.Null)
         {
@@ -124,17 +124,7 @@ public static class DocumentLoader
             throw RetrievalException.Invalid($"{relative}: \"attributes\" must be an object");
         }
 
-        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var attribute in attributes.EnumerateObject())
-        {
-            result[attribute.Name] = attribute.Value.ValueKind switch
-            {
-                JsonValueKind.Array => attribute.Value.EnumerateArray().Select(v => v.ToString()).ToArray(),
-                _ => [attribute.Value.ToString()],
-            };
-        }
-
-        return result;
+        return DocumentAttributes.Read(attributes);
     }
 
     private static string? FirstHeading(string body) =>

@@ -13,8 +13,9 @@ public sealed class BackendRegistry(IEnumerable<IRetrievalBackend> backends)
             ? backend
             : throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's backend is not available on this server");
 
-    public string? ValidateRoute(TenantRoute route) =>
+    /// <summary>The route bound by the backend it names (see <see cref="IRetrievalBackend.ValidateRoute"/>).</summary>
+    public TenantRoute ValidateRoute(TenantRoute route) =>
         _backends.TryGetValue(route.Backend, out var backend)
             ? backend.ValidateRoute(route)
-            : $"backend '{route.Backend}' is not one of: {string.Join(", ", _backends.Keys.Order())}";
+            : throw new FormatException($"backend '{route.Backend}' is not one of: {string.Join(", ", _backends.Keys.Order())}");
 }

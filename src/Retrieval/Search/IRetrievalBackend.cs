@@ -12,8 +12,12 @@ public interface IRetrievalBackend
     /// <summary>The <c>backend</c> value of routes this backend serves.</summary>
     string Name { get; }
 
-    /// <summary>Checks a route's backend-specific settings; returns a one-line reason, or <c>null</c> when valid.</summary>
-    string? ValidateRoute(TenantRoute route);
+    /// <summary>
+    /// Checks a route's backend-specific settings once, when the routing table loads, and returns the route with them
+    /// bound (<see cref="TenantRoute.Location"/>) for every later call; throws <see cref="FormatException"/> with a
+    /// one-line reason when they are invalid.
+    /// </summary>
+    TenantRoute ValidateRoute(TenantRoute route);
 
     Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken);
 

@@ -98,7 +98,7 @@ public sealed class DynamoDbTenantDirectory : ITenantDirectory, IDisposable
     }
 
     /// <summary>Maps an item of the original design to a route, validated like a routing-table file entry.</summary>
-    public static TenantRoute ToRoute(string tenantId, IReadOnlyDictionary<string, AttributeValue> item, Func<TenantRoute, string?> validateRoute)
+    public static TenantRoute ToRoute(string tenantId, IReadOnlyDictionary<string, AttributeValue> item, Func<TenantRoute, TenantRoute> validateRoute)
     {
         string? Text(string name) => item.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value.S) ? value.S : null;
         var host = Text("os_host") ?? throw new FormatException($"tenant '{tenantId}': item has no os_host");

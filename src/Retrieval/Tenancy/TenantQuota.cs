@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace McpRag.Retrieval.Tenancy;
 
 /// <summary>
@@ -28,54 +26,44 @@ public sealed record TenantQuota
     /// <summary>Passages one write call may embed (about 200,000 characters at the default); larger documents belong to <c>mcprag ingest</c>.</summary>
     public int MaxChunksPerWrite { get; init; } = 200;
 
-    private static readonly Dictionary<string, (int Max, Func<TenantQuota, int, TenantQuota> Set)> Fields = new(StringComparer.Ordinal)
+    /// <summary>Each field's routing-table name and largest value, in the order reasons name them.</summary>
+    private static readonly Dictionary<string, int> Maxima = new(StringComparer.Ordinal)
     {
-        ["requestsPerMinute"] = (1_000_000, (q, v) => q with { RequestsPerMinute = v }),
-        ["burst"] = (1_000_000, (q, v) => q with { Burst = v }),
-        ["subjectRequestsPerMinute"] = (1_000_000, (q, v) => q with { SubjectRequestsPerMinute = v }),
-        ["subjectBurst"] = (1_000_000, (q, v) => q with { SubjectBurst = v }),
-        ["maxConcurrent"] = (10_000, (q, v) => q with { MaxConcurrent = v }),
-        ["embeddedChunksPerMinute"] = (1_000_000, (q, v) => q with { EmbeddedChunksPerMinute = v }),
-        ["maxChunksPerWrite"] = (100_000, (q, v) => q with { MaxChunksPerWrite = v }),
+        ["requestsPerMinute"] = 1_000_000,
+        ["burst"] = 1_000_000,
+        ["subjectRequestsPerMinute"] = 1_000_000,
+        ["subjectBurst"] = 1_000_000,
+        ["maxConcurrent"] = 10_000,
+        ["embeddedChunksPerMinute"] = 1_000_000,
+        ["maxChunksPerWrite"] = 100_000,
     };
 
     /// <summary>Returns a one-line reason when a value is out of range, otherwise <c>null</c>.</summary>
-    public string? Validate() => Fields.Keys
-        .Select(name => (name, value: Get(name)))
-        .Where(f => f.value < 1 || f.value > Fields[f.name].Max)
-        .Select(f => $"quota.{f.name} must be between 1 and {Fields[f.name].Max}")
+    public string? Validate() => Maxima
+        .Select(f => (f.Key, f.Value, value: Get(f.Key)))
+        .Where(f => f.value < 1 || f.value > f.Value)
+        .Select(f => $"quota.{f.Key} must be between 1 and {f.Value}")
         .FirstOrDefault()
         ?? (MaxChunksPerWrite > EmbeddedChunksPerMinute ? "quota.maxChunksPerWrite must not exceed quota.embeddedChunksPerMinute (a write that large could never be admitted)" : null);
 
-    /// <summary>This quota with the fields a routing-table <c>quota</c> object sets; throws <see cref="FormatException"/> on a bad field.</summary>
-    public TenantQuota Overlay(JsonElement quota)
+    /// <summary>This quota with the fields a route sets; throws <see cref="FormatException"/> when the result is out of range.</summary>
+    public TenantQuota Overlay(TenantQuotaOverride quota)
     {
-        if (quota.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        if (quota.IsEmpty)
         {
             return this;
         }
 
-        if (quota.ValueKind != JsonValueKind.Object)
+        var result = new TenantQuota
         {
-            throw new FormatException("\"quota\" must be an object");
-        }
-
-        var result = this;
-        foreach (var property in quota.EnumerateObject())
-        {
-            if (!Fields.TryGetValue(property.Name, out var field))
-            {
-                throw new FormatException($"quota.{property.Name} is not a quota field (use {string.Join(", ", Fields.Keys)})");
-            }
-
-            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out var value))
-            {
-                throw new FormatException($"quota.{property.Name} must be a whole number");
-            }
-
-            result = field.Set(result, value);
-        }
-
+            RequestsPerMinute = quota.RequestsPerMinute ?? RequestsPerMinute,
+            Burst = quota.Burst ?? Burst,
+            SubjectRequestsPerMinute = quota.SubjectRequestsPerMinute ?? SubjectRequestsPerMinute,
+            SubjectBurst = quota.SubjectBurst ?? SubjectBurst,
+            MaxConcurrent = quota.MaxConcurrent ?? MaxConcurrent,
+            EmbeddedChunksPerMinute = quota.EmbeddedChunksPerMinute ?? EmbeddedChunksPerMinute,
+            MaxChunksPerWrite = quota.MaxChunksPerWrite ?? MaxChunksPerWrite,
+        };
         return result.Validate() is { } error ? throw new FormatException(error) : result;
     }
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace McpRag.Retrieval.Tenancy;
 
 /// <summary>
-/// Where a tenant's data lives, read from the routing table. The common fields are typed here; anything a
-/// particular backend needs beyond them stays in <see cref="Settings"/> so a new backend adds settings without
-/// changing this record.
+/// Where a tenant's data lives, read from the routing table and validated once when it loads. The common fields are
+/// typed here; what a particular backend needs beyond them is bound by that backend into its own typed
+/// <see cref="Location"/>, so a new backend adds settings without changing this record.
 /// </summary>
 public sealed record TenantRoute(string TenantId, string Backend, TenantIsolation Isolation)
 {
@@ -16,7 +16,7 @@ public sealed record TenantRoute(string TenantId, string Backend, TenantIsolatio
     public string? DataRoot { get; init; }
 
     /// <summary>The route's own quota fields; <c>null</c> fields fall back to the configured default quota.</summary>
-    public JsonElement Quota { get; init; }
+    public TenantQuotaOverride Quota { get; init; } = TenantQuotaOverride.None;
 
     /// <summary>Operator switch: the tenant's data may be searched and read but not changed (write tools are hidden and refused).</summary>
     public bool ReadOnly { get; init; }
@@ -24,6 +24,12 @@ public sealed record TenantRoute(string TenantId, string Backend, TenantIsolatio
     /// <summary>Operator allowlist of the tools this tenant may use; <c>null</c> allows every tool its tokens' scopes allow.</summary>
     public IReadOnlySet<string>? Tools { get; init; }
 
-    /// <summary>The route's whole JSON object, for backend-specific settings.</summary>
+    /// <summary>The route's whole JSON object, which the backend reads its <see cref="Location"/> from when the table loads.</summary>
     public JsonElement Settings { get; init; }
+
+    /// <summary>
+    /// The backend's typed settings, bound when the table loads (<see cref="Search.IRetrievalBackend.ValidateRoute"/>);
+    /// <c>null</c> for a backend that needs none beyond the fields above (local).
+    /// </summary>
+    public BackendLocation? Location { get; init; }
 }

@@ -13,7 +13,11 @@ namespace McpRag.Retrieval.Tenancy;
 /// </remarks>
 public static class TenantTable
 {
-    public static IReadOnlyDictionary<string, TenantRoute> Parse(string json, Func<TenantRoute, string?> validateRoute)
+    /// <summary>
+    /// Reads every route and has <paramref name="validateRoute"/> check it and bind its backend's typed settings: it
+    /// returns the bound route or throws <see cref="FormatException"/> with a one-line reason.
+    /// </summary>
+    public static IReadOnlyDictionary<string, TenantRoute> Parse(string json, Func<TenantRoute, TenantRoute> validateRoute)
     {
         JsonDocument document;
         try
@@ -48,12 +52,14 @@ public static class TenantTable
                 }
 
                 var route = ParseRoute(tenant.Name, Merge(defaults, tenant.Value));
-                if (validateRoute(route) is { } error)
+                try
                 {
-                    throw new FormatException($"tenant '{tenant.Name}': {error}");
+                    routes[tenant.Name] = validateRoute(route);
                 }
-
-                routes[tenant.Name] = route;
+                catch (FormatException ex)
+                {
+                    throw new FormatException($"tenant '{tenant.Name}': {ex.Message}");
+                }
             }
 
             return routes;
@@ -69,9 +75,11 @@ public static class TenantTable
             throw new FormatException($"tenant '{tenantId}': isolation '{ErrorText.Shorten(isolationText)}' is not one of domain, index, document");
         }
 
-        var quota = settings.TryGetProperty("quota", out var q) ? q.Clone() : default;
+        TenantQuotaOverride quota;
         try
         {
+            quota = TenantQuotaOverride.Parse(settings.TryGetProperty("quota", out var q) ? q : default);
+
             // Checked against the built-in defaults here so a bad quota is refused when the table loads.
             new TenantQuota().Overlay(quota);
         }

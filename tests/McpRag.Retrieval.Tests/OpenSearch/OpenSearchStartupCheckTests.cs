@@ -76,7 +76,7 @@ public sealed class OpenSearchStartupCheckTests : IDisposable
     {
         public string Name => name;
 
-        public string? ValidateRoute(TenantRoute route) => null;
+        public TenantRoute ValidateRoute(TenantRoute route) => route;
 
         public Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 

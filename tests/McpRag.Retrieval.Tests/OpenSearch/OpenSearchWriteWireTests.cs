@@ -72,7 +72,7 @@ public sealed class OpenSearchWriteWireTests : IDisposable
     {
         _fake.IndexExists(Index, 384);
         var route = Route();
-        var hash = OpenSearchBackend.ContentHash(OpenSearchRoute.Parse(route).Route!, new McpRag.Retrieval.Ingest.ChunkingOptions(), Esim);
+        var hash = OpenSearchWriter.ContentHash(OpenSearchRoute.Parse(route).Route!, new McpRag.Retrieval.Ingest.ChunkingOptions(), Esim);
         _fake.Stub("POST", $"/{Index}/_search", 200, FakeOpenSearch.SearchResult(new JsonObject
         {
             ["_index"] = Index, ["_id"] = "tenant-c:esim-setup", ["_score"] = 0.0, ["_source"] = new JsonObject { ["content_hash"] = hash },

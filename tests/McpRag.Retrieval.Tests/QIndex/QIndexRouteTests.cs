@@ -64,5 +64,5 @@ public sealed class QIndexRouteTests
     }
 
     private static TenantRoute Route(string body) =>
-        TenantTable.Parse($$"""{"tenants": {"tenant-q": { {{body}} } } }""", _ => null)["tenant-q"];
+        TenantTable.Parse($$"""{"tenants": {"tenant-q": { {{body}} } } }""", r => r)["tenant-q"];
 }

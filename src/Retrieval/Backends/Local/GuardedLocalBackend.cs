@@ -15,7 +15,7 @@ public sealed class GuardedLocalBackend(LocalIndexBackend inner, ILogger<Guarded
 {
     public string Name => inner.Name;
 
-    public string? ValidateRoute(TenantRoute route) => inner.ValidateRoute(route);
+    public TenantRoute ValidateRoute(TenantRoute route) => inner.ValidateRoute(route);
 
     /// <summary>The wrapped backend's cost (its passages), so write quotas charge what the embedding really costs.</summary>
     public int EmbeddingCost(RetrievalDocument document) => inner.EmbeddingCost(document);

@@ -41,16 +41,12 @@ public static class LocalIndexExport
         foreach (var hit in searcher.Search(heads, Math.Max(1, reader.MaxDoc)).ScoreDocs.OrderBy(h => h.Doc))
         {
             var stored = searcher.Doc(hit.Doc);
-            var attributes = stored.Fields
-                .Where(f => f.Name.StartsWith(IndexFields.AttributePrefix, StringComparison.Ordinal))
-                .GroupBy(f => f.Name[IndexFields.AttributePrefix.Length..])
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(f => f.GetStringValue()).ToArray(), StringComparer.Ordinal);
             var docId = stored.Get(IndexFields.DocId);
             var text = stored.Get(IndexFields.DocText) ?? string.Empty;
             var document = new RetrievalDocument(docId, stored.Get(IndexFields.Title) ?? string.Empty, text)
             {
                 Url = stored.Get(IndexFields.Url),
-                Attributes = attributes,
+                Attributes = LocalDocuments.ReadAttributes(stored),
             };
             var chunks = searcher.Search(new TermQuery(new Term(IndexFields.DocKey, IndexFields.Key(tenantId, docId))), 2).TotalHits;
             var wholeText = chunks == 1 && stored.Get(IndexFields.Text) == text;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using McpRag.Retrieval.Embeddings;
+using McpRag.Retrieval.Search;
 using Microsoft.Extensions.AI;
 
 namespace McpRag.Retrieval.Backends.OpenSearch;
@@ -16,4 +17,17 @@ public sealed class OpenSearchEmbeddings(MiniLmEmbeddingGenerator miniLm, Func<i
         route.EmbeddingModel == BedrockTitanEmbeddingGenerator.ModelId
             ? _titan.GetOrAdd(route.Dimensions, titan)
             : miniLm;
+
+    /// <summary>Embeds texts with the route's model, refusing vectors of another size than the route's index holds.</summary>
+    public async Task<float[][]> EmbedAsync(OpenSearchRoute route, IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var generated = await For(route).GenerateAsync(texts, cancellationToken: cancellationToken);
+        var vectors = generated.Select(e => e.Vector.ToArray()).ToArray();
+        if (vectors.Any(v => v.Length != route.Dimensions))
+        {
+            throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, $"the embedding model produced vectors of a size other than the route's {route.Dimensions} dimensions");
+        }
+
+        return vectors;
+    }
 }

@@ -14,7 +14,7 @@ public sealed class OpenSearchProvisioner(IOpenSearchClient client, DownstreamSi
     /// <summary>Routes grouped by endpoint: each domain gets only its own tenants' roles, never other domains' tenant names.</summary>
     public static IReadOnlyList<(Uri Endpoint, IReadOnlyList<OpenSearchRoute> Routes)> ByEndpoint(IEnumerable<TenantRoute> routes) =>
         routes.Where(r => string.Equals(r.Backend, OpenSearchBackend.BackendName, StringComparison.OrdinalIgnoreCase))
-            .Select(r => OpenSearchRoute.Parse(r).Route ?? throw new FormatException($"tenant '{r.TenantId}': {OpenSearchRoute.Parse(r).Error}"))
+            .Select(OpenSearchRoute.Of)
             .GroupBy(r => r.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/'), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (new Uri(g.Key), (IReadOnlyList<OpenSearchRoute>)g.ToList()))

@@ -11,7 +11,7 @@ namespace McpRag.Retrieval.Backends.OpenSearch;
 public static class OpenSearchQueries
 {
     public const string HighlightTag = "**";
-    public const int SnippetLength = 240;
+    public const int SnippetLength = SnippetText.Length;
 
     /// <summary>The filter clauses every query runs inside: the tenant and each attribute filter (any of its values).</summary>
     public static JsonArray Scope(OpenSearchRoute route, string tenantId, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)

@@ -6,10 +6,14 @@ using McpRag.Retrieval.Search;
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
 /// <summary>
-/// The OpenSearch-specific settings of a route, read from <see cref="TenantRoute.Settings"/>. Parsing validates
-/// every field, so a bad routing-table edit is refused with a one-line reason instead of failing at query time.
+/// The OpenSearch-specific settings of a route, read from <see cref="TenantRoute.Settings"/> once when the routing
+/// table loads and carried on <see cref="TenantRoute.Location"/>. Parsing validates every field, so a bad
+/// routing-table edit is refused with a one-line reason instead of failing at query time.
 /// </summary>
-public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Index)
+/// <param name="Route">The route's common fields as read from the table (the tenant, its isolation).</param>
+/// <param name="Endpoint">The cluster's REST endpoint.</param>
+/// <param name="Index">The index the route's documents live in (<see cref="OpenSearchIndexNames.For"/>).</param>
+public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Index) : BackendLocation
 {
     public string TenantId => Route.TenantId;
 
@@ -61,6 +65,14 @@ public sealed record OpenSearchRoute(TenantRoute Route, Uri Endpoint, string Ind
     /// tenant filter is added to every query in every mode.)
     /// </summary>
     public bool FiltersOnTenant => Isolation == TenantIsolation.Document;
+
+    /// <summary>The route with its OpenSearch settings bound; throws <see cref="FormatException"/> with a one-line reason.</summary>
+    public static TenantRoute Bind(TenantRoute route) => route with { Location = ParseOrThrow(route) };
+
+    /// <summary>The OpenSearch settings bound to a route when the routing table loaded.</summary>
+    public static OpenSearchRoute Of(TenantRoute route) =>
+        route.Location as OpenSearchRoute
+        ?? throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's route is misconfigured: it was not read through the routing table");
 
     /// <summary>Reads and validates a route; returns the settings or a one-line reason.</summary>
     public static (OpenSearchRoute? Route, string? Error) Parse(TenantRoute route)

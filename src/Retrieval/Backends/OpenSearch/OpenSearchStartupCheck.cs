@@ -33,7 +33,7 @@ public sealed class OpenSearchStartupCheck(ITenantDirectory directory, OpenSearc
             }
         }
 
-        foreach (var route in routes.Where(r => OpenSearchRoute.Parse(r).Route?.Auth == OpenSearchAuthMode.JwtPassthrough))
+        foreach (var route in routes.Where(r => OpenSearchRoute.Of(r).Auth == OpenSearchAuthMode.JwtPassthrough))
         {
             logger.LogWarning(
                 "Tenant {Tenant} uses auth jwt-passthrough: callers' tokens are forwarded to OpenSearch unchanged, which the MCP authorization spec forbids; use it only when the identity provider puts OpenSearch in the tokens' audience",

@@ -23,7 +23,7 @@ public sealed class QIndexBackend(
 
     public string Name => BackendName;
 
-    public string? ValidateRoute(TenantRoute route) => QIndexRoute.Parse(route).Error;
+    public TenantRoute ValidateRoute(TenantRoute route) => QIndexRoute.Bind(route);
 
     public async Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken)
     {
@@ -82,7 +82,7 @@ public sealed class QIndexBackend(
     private static RetrievalException ReadOnly() => new(RetrievalErrorCode.Forbidden, "this tenant's backend is read-only");
 
     private static QIndexRoute RouteOf(TenantRoute route) =>
-        QIndexRoute.Parse(route).Route
+        route.Location as QIndexRoute
         ?? throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "the tenant's backend is not available right now");
 
     /// <summary>

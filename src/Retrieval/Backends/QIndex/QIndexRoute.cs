@@ -8,7 +8,7 @@ namespace McpRag.Retrieval.Backends.QIndex;
 /// <summary>
 /// A tenant's Amazon Q index settings, read from its routing-table entry: the customer's application, retriever
 /// and data accessor, and the ISV role that acts for it. Parsing and validation live here so the routing table
-/// refuses a bad entry at load time with a one-line reason.
+/// refuses a bad entry at load time with a one-line reason; the result is carried on <see cref="TenantRoute.Location"/>.
 /// </summary>
 public sealed partial record QIndexRoute(
     string TenantId,
@@ -18,7 +18,7 @@ public sealed partial record QIndexRoute(
     string DataAccessorRoleArn,
     string IdcApplicationArn,
     string IdcRegion,
-    string ExternalId)
+    string ExternalId) : BackendLocation
 {
     /// <summary>Upper bound on results per page for this tenant (Q index <c>maxResults</c>); the caller's <c>top_k</c> is capped by it.</summary>
     public int? MaxResults { get; init; }
@@ -36,6 +36,13 @@ public sealed partial record QIndexRoute(
         "andAllFilters", "orAllFilters", "notFilter", "equalsTo", "containsAll", "containsAny",
         "greaterThan", "greaterThanOrEquals", "lessThan", "lessThanOrEquals",
     };
+
+    /// <summary>The route with its Q index settings bound; throws <see cref="FormatException"/> with a one-line reason.</summary>
+    public static TenantRoute Bind(TenantRoute route)
+    {
+        var (parsed, error) = Parse(route);
+        return parsed is null ? throw new FormatException(error) : route with { Location = parsed };
+    }
 
     /// <summary>Reads the route's settings; returns the route or a one-line reason.</summary>
     public static (QIndexRoute? Route, string? Error) Parse(TenantRoute route)

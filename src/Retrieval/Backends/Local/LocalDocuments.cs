@@ -1,0 +1,85 @@
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using McpRag.Retrieval.Search;
+using LuceneDocument = Lucene.Net.Documents.Document;
+
+namespace McpRag.Retrieval.Backends.Local;
+
+/// <summary>
+/// Maps McpRag documents to Lucene documents and back. A document is stored as one Lucene document per chunk; the
+/// first chunk (the head) also carries the whole text and the content hash, and is what fetch, delete and the
+/// unchanged-content check find.
+/// </summary>
+internal static class LocalDocuments
+{
+    public static LuceneDocument ToLucene(string tenantId, RetrievalDocument document, string hash, string chunk, int chunkNo, float[] vector)
+    {
+        var doc = new LuceneDocument
+        {
+            new StringField(IndexFields.TenantId, tenantId, Field.Store.YES),
+            new StringField(IndexFields.DocId, document.Id, Field.Store.YES),
+            new StringField(IndexFields.DocKey, IndexFields.Key(tenantId, document.Id), Field.Store.NO),
+            new StoredField(IndexFields.ChunkNo, chunkNo),
+            new TextField(IndexFields.Title, document.Title, Field.Store.YES),
+            new TextField(IndexFields.Text, chunk, Field.Store.YES),
+            new BinaryDocValuesField(IndexFields.Vector, SegmentVectorCache.Encode(vector)),
+        };
+        if (document.Url is not null)
+        {
+            doc.Add(new StoredField(IndexFields.Url, document.Url));
+        }
+
+        foreach (var (name, values) in document.Attributes)
+        {
+            foreach (var value in values)
+            {
+                doc.Add(new StringField(IndexFields.AttributePrefix + name, value, Field.Store.YES));
+            }
+        }
+
+        if (chunkNo == 0)
+        {
+            doc.Add(new StringField(IndexFields.Head, "1", Field.Store.NO));
+            doc.Add(new StoredField(IndexFields.DocText, document.Text));
+            doc.Add(new StoredField(IndexFields.ContentHash, hash));
+        }
+
+        return doc;
+    }
+
+    /// <summary>The whole document from its head chunk.</summary>
+    public static RetrievalDocument ToDocument(LuceneDocument head) =>
+        new(head.Get(IndexFields.DocId), head.Get(IndexFields.Title) ?? string.Empty, head.Get(IndexFields.DocText) ?? string.Empty)
+        {
+            Url = head.Get(IndexFields.Url),
+            Attributes = ReadAttributes(head),
+        };
+
+    /// <summary>The attributes stored on a chunk (each value is one <see cref="IndexFields.AttributePrefix"/> field, in order).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ReadAttributes(LuceneDocument document)
+    {
+        var attributes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var group in document.Fields.Where(f => f.Name.StartsWith(IndexFields.AttributePrefix, StringComparison.Ordinal)).GroupBy(f => f.Name))
+        {
+            attributes[group.Key[IndexFields.AttributePrefix.Length..]] = group.Select(f => f.GetStringValue()).ToArray();
+        }
+
+        return attributes;
+    }
+
+    /// <summary>The head chunk of the tenant's document, or <c>null</c> when the tenant has no document with that id.</summary>
+    public static int? FindHead(IndexSearcher searcher, string tenantId, string docId)
+    {
+        var query = new BooleanQuery
+        {
+            { LocalQueries.Document(tenantId, docId), Occur.MUST },
+            { new TermQuery(new Term(IndexFields.Head, "1")), Occur.MUST },
+        };
+        var hits = searcher.Search(query, 1).ScoreDocs;
+        return hits.Length == 0 ? null : hits[0].Doc;
+    }
+
+    public static string? StoredHash(IndexSearcher searcher, string tenantId, string docId) =>
+        FindHead(searcher, tenantId, docId) is { } head ? searcher.Doc(head).Get(IndexFields.ContentHash) : null;
+}

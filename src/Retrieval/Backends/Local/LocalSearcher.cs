@@ -1,0 +1,69 @@
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using McpRag.Retrieval.Embeddings;
+using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Tenancy;
+using Microsoft.Extensions.AI;
+
+namespace McpRag.Retrieval.Backends.Local;
+
+/// <summary>
+/// Keyword (BM25 with the tenant's own statistics), semantic (nearest chunks) and hybrid (both, fused) search over a
+/// local index, collapsed to documents and paged by offset. Every query runs inside <see cref="LocalQueries.Scope"/>,
+/// which always carries the caller's tenant.
+/// </summary>
+internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, LocalBackendOptions options)
+{
+    public async Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken)
+    {
+        var offset = ParsePosition(query.Position);
+        var window = offset + query.TopK;
+        var candidates = Math.Min(SearchLimits.MaxResultWindow * 4, Math.Max(options.Candidates, window * 3));
+        var scope = LocalQueries.Scope(principal.TenantId, query.Filters);
+        var textQuery = query.Mode == SearchMode.Semantic ? null : LocalQueries.Text(query.Text);
+        var queryVector = query.Mode == SearchMode.Keyword ? null : await EmbedAsync(query.Text, cancellationToken);
+
+        var index = store.Get(route);
+        return index.Search(searcher =>
+        {
+            var keyword = textQuery is null ? [] : LocalRanking.Collapse(searcher, KeywordSearcher(searcher, principal).Search(textQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs);
+            var semantic = queryVector is null ? [] : LocalRanking.Collapse(searcher, LocalVectorSearch.NearestChunks(searcher, index.Vectors, scope, queryVector, candidates));
+            var ranked = query.Mode switch
+            {
+                SearchMode.Keyword => keyword,
+                SearchMode.Semantic => semantic,
+                _ => LocalRanking.Fuse(options, keyword, semantic),
+            };
+
+            var highlighter = textQuery is null ? null : LocalSnippets.NewHighlighter(textQuery);
+            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, highlighter)).ToList();
+            var next = ranked.Count > window && window < SearchLimits.MaxResultWindow ? window.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            return new SearchPage(page, next);
+        }, new SearchPage([], null));
+    }
+
+    /// <summary>Embeds a search query, marked as one so that asymmetric models add their query instruction.</summary>
+    private async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
+        (await embeddings.GenerateAsync([text], EmbeddingPurpose.Query(), cancellationToken))[0].Vector.ToArray();
+
+    /// <summary>
+    /// Keyword scores use the caller's tenant's statistics only (<see cref="TenantStatistics"/>), in every isolation
+    /// mode: in a shared index another tenant's writes and deletes cannot move them, and because every mode counts them
+    /// the same way (live passages, lengths from the norms BM25 scores with) a tenant ranks identically whichever mode
+    /// holds it — an export restored into another mode gives the same order.
+    /// </summary>
+    private static IndexSearcher KeywordSearcher(IndexSearcher searcher, TenantPrincipal principal) =>
+        TenantStatistics.Scope(searcher, principal.TenantId);
+
+    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Highlighter? highlighter)
+    {
+        var chunk = ChunkFields.Load(searcher, ranked.Chunk);
+        var text = chunk.Get(IndexFields.Text) ?? string.Empty;
+        return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), LocalSnippets.Snippet(text, highlighter), Math.Round(ranked.Score, 6), LocalDocuments.ReadAttributes(chunk));
+    }
+
+    private static int ParsePosition(string? position) =>
+        position is null ? 0
+        : int.TryParse(position, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset) && offset <= SearchLimits.MaxResultWindow ? offset
+        : throw RetrievalException.Invalid("cursor is not valid for this search");
+}
