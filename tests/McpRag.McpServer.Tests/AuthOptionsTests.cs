@@ -151,7 +151,7 @@ public sealed class AuthOptionsTests
         })!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
+        await ProcessExit.WaitAsync(process, TimeSpan.FromMinutes(2), "mcprag " + string.Join(' ', arguments.Skip(1)), () => ProcessExit.TextAsync(error, "stderr"));
+        return (process.ExitCode, await ProcessExit.TextAsync(output, "stdout"), await ProcessExit.TextAsync(error, "stderr"));
     }
 }

@@ -106,16 +106,13 @@ public sealed class CrashSafetyTests : IDisposable
             await Task.Delay(delay, ct);
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(ct);
+                await ProcessExit.KillAsync(process, "mcprag ingest");
                 return null;
             }
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"ingest of {tenant} failed ({process.ExitCode}): {await stderr}");
+        await ProcessExit.WaitAsync(process, TimeSpan.FromMinutes(3), "mcprag ingest --tenant " + tenant, () => ProcessExit.TextAsync(stderr, "stderr"));
+        Assert.True(process.ExitCode == 0, $"ingest of {tenant} failed ({process.ExitCode}): {await ProcessExit.TextAsync(stderr, "stderr")}");
         return process.ExitCode;
     }
 

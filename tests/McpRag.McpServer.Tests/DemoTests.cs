@@ -44,8 +44,7 @@ public sealed partial class DemoTests
         }
         finally
         {
-            demo.Kill(entireProcessTree: true);
-            await demo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await ProcessExit.KillAsync(demo, "mcprag demo");
         }
     }
 

@@ -148,8 +148,7 @@ public sealed class FuzzTests(SampleDeployment deployment)
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await ProcessExit.KillAsync(process, "mcprag serve --transport stdio (fuzz)");
         }
     }
 

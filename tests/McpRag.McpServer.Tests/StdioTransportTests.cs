@@ -123,8 +123,7 @@ public sealed class StdioTransportTests(SampleDeployment deployment)
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await ProcessExit.KillAsync(process, "mcprag serve --transport stdio");
         }
     }
 }

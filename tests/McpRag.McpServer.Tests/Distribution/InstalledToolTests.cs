@@ -91,8 +91,7 @@ public sealed partial class InstalledToolTests
         }
         finally
         {
-            demo.Kill(entireProcessTree: true);
-            await demo.WaitForExitAsync(CancellationToken.None);
+            await ProcessExit.KillAsync(demo, "installed mcprag demo");
         }
     }
 

@@ -49,6 +49,20 @@ internal static class McpClients
             cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    public static Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments) =>
-        client.CallToolAsync(tool, arguments, cancellationToken: TestContext.Current.CancellationToken).AsTask();
+    /// <summary>How long one tool call may wait for its answer before the test fails instead of hanging the run.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(2);
+
+    public static async Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(CallTimeout);
+        try
+        {
+            return await client.CallToolAsync(tool, arguments, cancellationToken: deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            throw new Xunit.Sdk.XunitException($"tools/call {tool} got no answer within {CallTimeout.TotalSeconds:0} s");
+        }
+    }
 }
