@@ -110,6 +110,7 @@ public sealed class AuthOptionsTests
         Directory.Delete(root, recursive: true);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(null, AuthOptions.DevelopmentResourceUrl)]
     [InlineData("https://rag.example.com/mcp", "https://rag.example.com/mcp")]
@@ -132,6 +133,7 @@ public sealed class AuthOptionsTests
         Directory.Delete(root, recursive: true);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task TokenIssue_ResourceNotAUrl_ExitsWithOneLineReason()
     {

@@ -19,6 +19,7 @@ namespace McpRag.McpServer.Tests;
 /// wholly present in exactly one revision (all its chunks, numbered 0..n-1, with its head) or wholly absent, the
 /// neighbour's documents untouched; re-running the ingest must then complete it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CrashSafetyTests : IDisposable
 {
     private const int Seed = 90210;

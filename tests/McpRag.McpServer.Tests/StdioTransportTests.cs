@@ -6,6 +6,7 @@ namespace McpRag.McpServer.Tests;
 /// The real <c>mcprag serve --transport stdio</c> process driven by the real MCP client: the token comes from the
 /// environment or a token file and is validated on every call, so a replaced or expired token takes effect at once.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class StdioTransportTests(SampleDeployment deployment)
 {
     public static TheoryData<string> Tenants() => new(SampleDeployment.SampleTenants);
