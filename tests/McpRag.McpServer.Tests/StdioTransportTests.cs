@@ -17,7 +17,7 @@ public sealed class StdioTransportTests(SampleDeployment deployment)
     {
         await using var client = await McpClients.StdioAsync(deployment, deployment.Tokens.Valid(tenant));
 
-        var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var tools = await client.ToolsAsync();
         Assert.Equal(["fetch", "search"], tools.Select(t => t.Name).Order());
         foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
         {

@@ -49,20 +49,30 @@ internal static class McpClients
             cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    /// <summary>How long one tool call may wait for its answer before the test fails instead of hanging the run.</summary>
-    public static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long one request may wait for its answer. The test's own token is cancelled only when the whole run is, and
+    /// stdio has no HTTP timeout: without this bound a request the server never answers hangs the run.
+    /// </summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(2);
 
-    public static async Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments)
+    public static Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments) =>
+        WithinTimeoutAsync("tools/call " + tool, ct => client.CallToolAsync(tool, arguments, cancellationToken: ct));
+
+    public static Task<IList<McpClientTool>> ToolsAsync(this McpClient client) =>
+        WithinTimeoutAsync("tools/list", ct => client.ListToolsAsync(cancellationToken: ct));
+
+    /// <summary>Runs one request with <see cref="RequestTimeout"/>; a request left unanswered fails the test naming it.</summary>
+    public static async Task<T> WithinTimeoutAsync<T>(string request, Func<CancellationToken, ValueTask<T>> send)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(CallTimeout);
+        deadline.CancelAfter(RequestTimeout);
         try
         {
-            return await client.CallToolAsync(tool, arguments, cancellationToken: deadline.Token);
+            return await send(deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !TestContext.Current.CancellationToken.IsCancellationRequested)
         {
-            throw new Xunit.Sdk.XunitException($"tools/call {tool} got no answer within {CallTimeout.TotalSeconds:0} s");
+            throw new Xunit.Sdk.XunitException($"{request} got no answer within {RequestTimeout.TotalSeconds:0} s");
         }
     }
 }
