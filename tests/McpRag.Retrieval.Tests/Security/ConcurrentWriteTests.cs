@@ -11,6 +11,7 @@ namespace McpRag.Retrieval.Tests.Security;
 /// upsert the writer waits until every reader has finished another round, so reads interleave with every revision
 /// however fast or slow the machine is.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConcurrentWriteTests : IDisposable
 {
     private const int Revisions = 12;
