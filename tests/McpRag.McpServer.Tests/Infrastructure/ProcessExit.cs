@@ -28,7 +28,7 @@ internal static class ProcessExit
         {
             await KillAsync(process, what);
             var detail = diagnostics is null ? string.Empty : ": " + await diagnostics();
-            throw new Xunit.Sdk.XunitException($"{what} did not exit within {timeout.TotalSeconds:0.#} s and was killed{detail}");
+            throw new Xunit.Sdk.XunitException($"{what} did not exit within {timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s and was killed{detail}");
         }
     }
 
