@@ -110,6 +110,7 @@ public sealed class AuthOptionsTests
         Directory.Delete(root, recursive: true);
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData(null, AuthOptions.DevelopmentResourceUrl)]
     [InlineData("https://rag.example.com/mcp", "https://rag.example.com/mcp")]
@@ -132,6 +133,7 @@ public sealed class AuthOptionsTests
         Directory.Delete(root, recursive: true);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task TokenIssue_ResourceNotAUrl_ExitsWithOneLineReason()
     {
@@ -151,7 +153,7 @@ public sealed class AuthOptionsTests
         })!;
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
+        await ProcessExit.WaitAsync(process, TimeSpan.FromMinutes(2), "mcprag " + string.Join(' ', arguments.Skip(1)), () => ProcessExit.TextAsync(error, "stderr"));
+        return (process.ExitCode, await ProcessExit.TextAsync(output, "stdout"), await ProcessExit.TextAsync(error, "stderr"));
     }
 }

@@ -297,6 +297,7 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         Assert.Equal("invalid_argument", replayed.ErrorCode());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task QIndexRoute_SearchThroughTheServeProcess_ExchangesTheCallersTokenAndPagesWithAnOpaqueCursor()
     {

@@ -19,6 +19,7 @@ namespace McpRag.McpServer.Tests;
 /// wholly present in exactly one revision (all its chunks, numbered 0..n-1, with its head) or wholly absent, the
 /// neighbour's documents untouched; re-running the ingest must then complete it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class CrashSafetyTests : IDisposable
 {
     private const int Seed = 90210;
@@ -106,16 +107,13 @@ public sealed class CrashSafetyTests : IDisposable
             await Task.Delay(delay, ct);
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(ct);
+                await ProcessExit.KillAsync(process, "mcprag ingest");
                 return null;
             }
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"ingest of {tenant} failed ({process.ExitCode}): {await stderr}");
+        await ProcessExit.WaitAsync(process, TimeSpan.FromMinutes(3), "mcprag ingest --tenant " + tenant, () => ProcessExit.TextAsync(stderr, "stderr"));
+        Assert.True(process.ExitCode == 0, $"ingest of {tenant} failed ({process.ExitCode}): {await ProcessExit.TextAsync(stderr, "stderr")}");
         return process.ExitCode;
     }
 

@@ -10,6 +10,7 @@ namespace McpRag.McpServer.Tests;
 /// The README's "run it" command, as a newcomer runs it: <c>mcprag demo</c> ingests the samples, prints a token per
 /// tenant and serves HTTP; a real MCP client then searches with a printed token and sees only that tenant's data.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed partial class DemoTests
 {
     [Fact]
@@ -44,8 +45,7 @@ public sealed partial class DemoTests
         }
         finally
         {
-            demo.Kill(entireProcessTree: true);
-            await demo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await ProcessExit.KillAsync(demo, "mcprag demo");
         }
     }
 

@@ -10,6 +10,7 @@ namespace McpRag.McpServer.Tests;
 /// keeps serving under its own local limits (never without limits). Uses the sample routing table, where tenant-d
 /// has the demo quota of 30 calls a minute with a burst of 10.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class DistributedThrottlingTests(SampleDeployment deployment)
 {
     private const int Burst = 10;

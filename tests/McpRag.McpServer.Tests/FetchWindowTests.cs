@@ -9,6 +9,7 @@ namespace McpRag.McpServer.Tests;
 /// </summary>
 public sealed class FetchWindowTests(SampleDeployment deployment)
 {
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Fetch_DocumentLongerThanMaxChars_IsReadWholeByFollowingNextOffset()
     {

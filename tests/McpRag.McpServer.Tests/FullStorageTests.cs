@@ -93,8 +93,9 @@ public sealed class FullStorageTests(SampleDeployment deployment) : IDisposable
     private async Task RemountAsync(string mode)
     {
         using var mount = Process.Start(new ProcessStartInfo("mount", ["-o", $"remount,{mode}", DataDir]) { RedirectStandardError = true })!;
-        var error = await mount.StandardError.ReadToEndAsync();
-        await mount.WaitForExitAsync();
+        var reading = mount.StandardError.ReadToEndAsync();
+        await ProcessExit.WaitAsync(mount, TimeSpan.FromSeconds(30), "mount");
+        var error = await ProcessExit.TextAsync(reading, "stderr");
         Assert.True(mount.ExitCode == 0, $"remount {mode}: {error}");
     }
 
@@ -146,8 +147,9 @@ public sealed class FullStorageTests(SampleDeployment deployment) : IDisposable
         }
 
         using var mount = Process.Start(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", $"size={size}", "tmpfs", DataDir]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        var error = await mount.StandardError.ReadToEndAsync();
-        await mount.WaitForExitAsync();
+        var reading = mount.StandardError.ReadToEndAsync();
+        await ProcessExit.WaitAsync(mount, TimeSpan.FromSeconds(30), "mount");
+        var error = await ProcessExit.TextAsync(reading, "stderr");
         if (mount.ExitCode != 0)
         {
             Assert.Skip("mounting a tmpfs is not allowed here (needs root): " + error.Trim());
@@ -201,7 +203,10 @@ public sealed class FullStorageTests(SampleDeployment deployment) : IDisposable
         if (_mounted)
         {
             using var umount = Process.Start(new ProcessStartInfo("umount", ["-l", DataDir]) { RedirectStandardError = true })!;
-            umount.WaitForExit();
+            if (!umount.WaitForExit(ProcessExit.KillTimeout))
+            {
+                ProcessExit.Kill(umount, "umount -l");
+            }
         }
 
         if (Directory.Exists(_root))

@@ -11,6 +11,7 @@ namespace McpRag.McpServer.Tests;
 /// timeout, answers every well-framed request, keeps running, and every message it sends is valid JSON-RPC whose
 /// error texts leak nothing.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FuzzTests(SampleDeployment deployment)
 {
     private const int HttpCases = 2_000;
@@ -148,8 +149,7 @@ public sealed class FuzzTests(SampleDeployment deployment)
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            await ProcessExit.KillAsync(process, "mcprag serve --transport stdio (fuzz)");
         }
     }
 

@@ -28,6 +28,7 @@ public sealed class JwksRefreshTests : IAsyncDisposable
     private int _jwksFetches;
     private string _resource = "";
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Post_RotatedKeyThenUnknownKids_FirstRotatedTokenAcceptedAndFloodCausesNoMoreFetches()
     {

@@ -81,6 +81,7 @@ public sealed class RequestAccountingTests(SampleDeployment deployment)
         Assert.Equal(JsonRpcRequestRules.MethodNotFound, message.GetProperty("error").GetProperty("code").GetInt32());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Post_StatefulInitializePastTheBurst_Returns429()
     {
@@ -114,6 +115,7 @@ public sealed class RequestAccountingTests(SampleDeployment deployment)
         Assert.Equal(2, sessions.Distinct().Count());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Post_StatefulInitializePastTheTenantsSessionCap_Returns429WhileOtherTenantsOpenSessions()
     {

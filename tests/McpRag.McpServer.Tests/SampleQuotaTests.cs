@@ -8,6 +8,7 @@ namespace McpRag.McpServer.Tests;
 /// The demo's routing table gives tenant-d a deliberately small quota (30 a minute, burst 10): a burst of calls
 /// gets tenant-d throttled while tenant-c, calling at the same moment, is served every time.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SampleQuotaTests(SampleDeployment deployment)
 {
     [Fact]

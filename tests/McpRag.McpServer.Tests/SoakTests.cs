@@ -11,6 +11,7 @@ namespace McpRag.McpServer.Tests;
 /// may not keep growing. The default run is short; <c>MCPRAG_SOAK_SECONDS</c> and <c>MCPRAG_SOAK_CLIENTS</c>
 /// (which CI does not set) make it the long soak, e.g. 60 s with 32 clients.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SoakTests(SampleDeployment deployment)
 {
     private static readonly string[] Queries = ["refund", "password reset", "business hours", "escalation", "insurance claim", "cancel my order", "lost baggage", "esim"];

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using McpRag.McpServer.Auth;
+using McpRag.McpServer.Tests.Infrastructure;
 
 namespace McpRag.McpServer.Tests;
 
@@ -26,7 +27,7 @@ public sealed class StdioTokenSourceTests : IDisposable
         var fifo = Path.Combine(_folder, "token.fifo");
         using (var mkfifo = Process.Start("mkfifo", [fifo]))
         {
-            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await ProcessExit.WaitAsync(mkfifo!, TimeSpan.FromSeconds(30), "mkfifo");
             Assert.Equal(0, mkfifo.ExitCode);
         }
 
@@ -54,7 +55,7 @@ public sealed class StdioTokenSourceTests : IDisposable
         var fifo = Path.Combine(_folder, "target.fifo");
         using (var mkfifo = Process.Start("mkfifo", [fifo]))
         {
-            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await ProcessExit.WaitAsync(mkfifo!, TimeSpan.FromSeconds(30), "mkfifo");
             Assert.Equal(0, mkfifo.ExitCode);
         }
 

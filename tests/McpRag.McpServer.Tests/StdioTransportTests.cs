@@ -6,6 +6,7 @@ namespace McpRag.McpServer.Tests;
 /// The real <c>mcprag serve --transport stdio</c> process driven by the real MCP client: the token comes from the
 /// environment or a token file and is validated on every call, so a replaced or expired token takes effect at once.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class StdioTransportTests(SampleDeployment deployment)
 {
     public static TheoryData<string> Tenants() => new(SampleDeployment.SampleTenants);
@@ -16,7 +17,7 @@ public sealed class StdioTransportTests(SampleDeployment deployment)
     {
         await using var client = await McpClients.StdioAsync(deployment, deployment.Tokens.Valid(tenant));
 
-        var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var tools = await client.ToolsAsync();
         Assert.Equal(["fetch", "search"], tools.Select(t => t.Name).Order());
         foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
         {
@@ -123,8 +124,7 @@ public sealed class StdioTransportTests(SampleDeployment deployment)
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await ProcessExit.KillAsync(process, "mcprag serve --transport stdio");
         }
     }
 }

@@ -119,6 +119,7 @@ public sealed class TokenRulesTests(SampleDeployment deployment)
         Assert.Equal(["rag:read", "rag:write"], json.RootElement.GetProperty("scopes_supported").EnumerateArray().Select(e => e.GetString()!));
     }
 
+    [Trait("Category", "Slow")]
     [Theory]
     [InlineData("slash")]
     [InlineData("legacy")]
@@ -134,6 +135,7 @@ public sealed class TokenRulesTests(SampleDeployment deployment)
         Assert.Contains("audience", result.Text(), StringComparison.Ordinal);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Search_OverStdioWithTokenForTheResourceUrl_IsAccepted()
     {

@@ -24,6 +24,7 @@ public sealed class WriteCostTests(SampleDeployment deployment)
         Assert.Equal("not_found", (await client.CallAsync("fetch", new() { ["id"] = "too-large" })).ErrorCode());
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task Upsert_WritesOverEmbeddingQuota_AreThrottledByPassagesNotCalls()
     {

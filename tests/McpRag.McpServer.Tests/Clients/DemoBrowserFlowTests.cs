@@ -104,8 +104,7 @@ public sealed class DemoBrowserFlowTests
         }
         finally
         {
-            demo.Kill(entireProcessTree: true);
-            await demo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await ProcessExit.KillAsync(demo, "mcprag demo");
             try
             {
                 Directory.Delete(dataDir, recursive: true);

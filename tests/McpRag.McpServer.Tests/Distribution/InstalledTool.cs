@@ -74,8 +74,8 @@ internal sealed class InstalledTool : IDisposable
         using var process = Start(arguments);
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
+        await ProcessExit.WaitAsync(process, TimeSpan.FromMinutes(5), "installed mcprag " + string.Join(' ', arguments), () => ProcessExit.TextAsync(error, "stderr"));
+        return (process.ExitCode, await ProcessExit.TextAsync(output, "stdout"), await ProcessExit.TextAsync(error, "stderr"));
     }
 
     /// <summary>Starts a long-running verb with redirected output; the caller stops it.</summary>

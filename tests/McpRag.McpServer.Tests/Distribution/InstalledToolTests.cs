@@ -45,7 +45,7 @@ public sealed partial class InstalledToolTests
         await using (var client = await tool.StdioClientAsync(tenantC, "serve", "--transport", "stdio", "--dev"))
         {
             // A read token (token issue's default scope) lists the read tools only.
-            var tools = await client.ListToolsAsync(cancellationToken: TestContext.Current.CancellationToken);
+            var tools = await client.ToolsAsync();
             Assert.Equal(["fetch", "search"], tools.Select(t => t.Name).Order());
             var hits = (await client.CallAsync("search", new() { ["query"] = "storm lantern warranty" })).Hits();
             Assert.Equal("storm-lantern-warranty", hits[0].GetProperty("id").GetString());
@@ -91,8 +91,7 @@ public sealed partial class InstalledToolTests
         }
         finally
         {
-            demo.Kill(entireProcessTree: true);
-            await demo.WaitForExitAsync(CancellationToken.None);
+            await ProcessExit.KillAsync(demo, "installed mcprag demo");
         }
     }
 

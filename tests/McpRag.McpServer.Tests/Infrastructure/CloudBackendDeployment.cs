@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using McpRag.McpServer.Cli;
 using McpRag.McpServer.Hosting;
 using McpRag.Retrieval.Backends.OpenSearch;
+using McpRag.Retrieval.Tests.OpenSearch;
 using McpRag.Retrieval.Tests.QIndex;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -31,10 +31,20 @@ public sealed class DynaliteServer : IAsyncDisposable
         var process = await NodeClients.StartAsync("dynalite-server.mjs");
         _ = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        string? line;
+        try
+        {
+            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            line = "(nothing within 30 s)";
+        }
+
         if (line is null || !line.StartsWith("listening ", StringComparison.Ordinal))
         {
-            process.Kill(entireProcessTree: true);
+            await ProcessExit.KillAsync(process, "dynalite");
+            process.Dispose();
             throw new InvalidOperationException("dynalite did not start: " + line);
         }
 
@@ -65,18 +75,17 @@ public sealed class DynaliteServer : IAsyncDisposable
     }
 
     /// <summary>Stops the server: from now on the table is unreachable (connection refused).</summary>
-    public async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-    }
+    public Task StopAsync() => ProcessExit.KillAsync(_process, "dynalite");
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync();
-        _process.Dispose();
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            _process.Dispose();
+        }
     }
 }

@@ -7,13 +7,14 @@ namespace McpRag.McpServer.Tests.Infrastructure;
 internal static class McpClients
 {
     /// <summary>
-    /// How long a test waits for the handshake or for one tool call: far above what either takes on a loaded 2-core
-    /// machine, so a server that never answers fails the test with the call's name instead of hanging the run.
+    /// How long the handshake or one request may wait for its answer: far above what either takes on a loaded 2-core
+    /// machine. The test's own token is cancelled only when the whole run is, and stdio has no HTTP timeout: without
+    /// this bound a request the server never answers hangs the run.
     /// </summary>
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromMinutes(3);
 
-    /// <summary>The options every test client uses: the handshake bounded by <see cref="AnswerTimeout"/>.</summary>
-    public static McpClientOptions ClientOptions => new() { InitializationTimeout = AnswerTimeout };
+    /// <summary>The options every test client uses: the handshake bounded by <see cref="RequestTimeout"/>.</summary>
+    public static McpClientOptions ClientOptions => new() { InitializationTimeout = RequestTimeout };
 
     public static Task<McpClient> HttpAsync(SampleDeployment deployment, string token, string? requestId = null) =>
         HttpAsync(deployment.McpEndpoint, token, requestId);
@@ -60,17 +61,24 @@ internal static class McpClients
             cancellationToken: TestContext.Current.CancellationToken);
     }
 
-    public static async Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments)
+    public static Task<CallToolResult> CallAsync(this McpClient client, string tool, Dictionary<string, object?> arguments) =>
+        WithinTimeoutAsync("tools/call " + tool, ct => client.CallToolAsync(tool, arguments, cancellationToken: ct));
+
+    public static Task<IList<McpClientTool>> ToolsAsync(this McpClient client) =>
+        WithinTimeoutAsync("tools/list", ct => client.ListToolsAsync(cancellationToken: ct));
+
+    /// <summary>Runs one request with <see cref="RequestTimeout"/>; a request left unanswered fails the test naming it.</summary>
+    public static async Task<T> WithinTimeoutAsync<T>(string request, Func<CancellationToken, ValueTask<T>> send)
     {
-        using var answer = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        answer.CancelAfter(AnswerTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(RequestTimeout);
         try
         {
-            return await client.CallToolAsync(tool, arguments, cancellationToken: answer.Token);
+            return await send(deadline.Token);
         }
-        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !TestContext.Current.CancellationToken.IsCancellationRequested)
         {
-            throw new Xunit.Sdk.XunitException($"{tool} did not answer within {AnswerTimeout}");
+            throw new Xunit.Sdk.XunitException($"{request} got no answer within {RequestTimeout.TotalSeconds:0} s");
         }
     }
 }

@@ -31,17 +31,8 @@ internal static class McpRagCli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"mcprag {string.Join(' ', arguments)} did not finish: {await stderr}");
-        }
-
-        return new Outcome(process.ExitCode, await stdout, await stderr);
+        var verb = "mcprag " + string.Join(' ', arguments);
+        await ProcessExit.WaitAsync(process, TimeSpan.FromMinutes(5), verb, () => ProcessExit.TextAsync(stderr, "stderr"));
+        return new Outcome(process.ExitCode, await ProcessExit.TextAsync(stdout, "stdout"), await ProcessExit.TextAsync(stderr, "stderr"));
     }
 }

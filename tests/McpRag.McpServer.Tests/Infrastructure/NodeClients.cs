@@ -46,19 +46,9 @@ internal static class NodeClients
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"node {script} did not finish within {timeout}: {await stderr}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"node {script} exited with {process.ExitCode}: {await stderr}");
-        return await stdout;
+        await ProcessExit.WaitAsync(process, timeout, "node " + script, () => ProcessExit.TextAsync(stderr, "stderr"));
+        Assert.True(process.ExitCode == 0, $"node {script} exited with {process.ExitCode}: {await ProcessExit.TextAsync(stderr, "stderr")}");
+        return await ProcessExit.TextAsync(stdout, "stdout");
     }
 
     /// <summary>
@@ -106,8 +96,8 @@ internal static class NodeClients
         {
             var errors = npm.StandardError.ReadToEndAsync();
             _ = npm.StandardOutput.ReadToEndAsync();
-            await npm.WaitForExitAsync();
-            Assert.True(npm.ExitCode == 0, "npm ci in tests/node-clients failed: " + await errors);
+            await ProcessExit.WaitAsync(npm, TimeSpan.FromMinutes(10), "npm ci in tests/node-clients", () => ProcessExit.TextAsync(errors, "stderr"));
+            Assert.True(npm.ExitCode == 0, "npm ci in tests/node-clients failed: " + await ProcessExit.TextAsync(errors, "stderr"));
         }
 
         try

@@ -45,32 +45,33 @@ public sealed class RedisServer : IDisposable
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", chosen);
+                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await client.ConnectAsync("127.0.0.1", chosen, attempt.Token);
                 return new RedisServer(process, chosen);
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
             {
                 await Task.Delay(50);
             }
         }
 
-        process.Kill();
-        throw new InvalidOperationException("redis-server did not start");
+        ProcessExit.Kill(process, "redis-server");
+        process.Dispose();
+        throw new InvalidOperationException("redis-server did not start within 10 s");
     }
 
-    public void Stop()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-    }
+    public void Stop() => ProcessExit.Kill(_process, "redis-server");
 
     public void Dispose()
     {
-        Stop();
-        _process.Dispose();
+        try
+        {
+            Stop();
+        }
+        finally
+        {
+            _process.Dispose();
+        }
     }
 
     public static int FreePort()

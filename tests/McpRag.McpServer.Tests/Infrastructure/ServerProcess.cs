@@ -60,7 +60,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, baseAddress);
-        using var http = new HttpClient();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
@@ -72,7 +72,7 @@ public sealed class ServerProcess : IAsyncDisposable
                     return server;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
             }
 
@@ -85,12 +85,13 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        try
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await ProcessExit.KillAsync(_process, "mcprag serve --transport http");
         }
-
-        _process.Dispose();
+        finally
+        {
+            _process.Dispose();
+        }
     }
 }

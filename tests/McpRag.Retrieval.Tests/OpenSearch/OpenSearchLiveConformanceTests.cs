@@ -1,15 +1,17 @@
 using McpRag.Retrieval.Backends.OpenSearch;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
+using McpRag.Retrieval.Tests.Conformance;
 
 namespace McpRag.Retrieval.Tests.OpenSearch;
 
 /// <summary>
-/// The backend conformance suite against a real OpenSearch cluster, in a fresh shared index with document isolation.
-/// Runs only when <c>MCPRAG_TEST_OPENSEARCH_URL</c> names a cluster (with <c>MCPRAG_TEST_OPENSEARCH_USER</c> and
-/// <c>MCPRAG_TEST_OPENSEARCH_PASSWORD</c> for basic auth; otherwise the server's own JWT is sent); skipped otherwise.
+/// A real OpenSearch cluster, in a fresh shared index with document isolation. Available only when
+/// <c>MCPRAG_TEST_OPENSEARCH_URL</c> names a cluster (with <c>MCPRAG_TEST_OPENSEARCH_USER</c> and
+/// <c>MCPRAG_TEST_OPENSEARCH_PASSWORD</c> for basic auth; otherwise the server's own JWT is sent); the suite's cases
+/// are skipped, saying so, otherwise.
 /// </summary>
-public sealed class OpenSearchLiveConformanceTests : RetrievalBackendConformanceTests, IDisposable
+public sealed class OpenSearchLiveBackend : ConformanceBackend
 {
     private const string UrlVariable = "MCPRAG_TEST_OPENSEARCH_URL";
     private const string UserVariable = "MCPRAG_TEST_OPENSEARCH_USER";
@@ -19,42 +21,13 @@ public sealed class OpenSearchLiveConformanceTests : RetrievalBackendConformance
     private readonly OpenSearchTestHost _host = new();
     private readonly string _index = "mcprag-conformance-" + Guid.NewGuid().ToString("n")[..12];
 
-    protected override IRetrievalBackend Backend
-    {
-        get
-        {
-            if (string.IsNullOrEmpty(Url))
-            {
-                Assert.Skip($"set {UrlVariable} (and {UserVariable}/{PasswordVariable} for basic auth) to run the conformance suite against a real OpenSearch cluster");
-            }
+    public override string? Unavailable => string.IsNullOrEmpty(Url)
+        ? $"set {UrlVariable} (and {UserVariable}/{PasswordVariable} for basic auth) to run the conformance suite against a real OpenSearch cluster"
+        : null;
 
-            _provisioned.Value.GetAwaiter().GetResult();
-            return _host.Backend;
-        }
-    }
+    public override IRetrievalBackend Backend => _host.Backend;
 
-    /// <summary>
-    /// Creates the fresh index and the hybrid pipeline first, as an operator's <c>provision --apply</c> would: the
-    /// server itself never creates indexes. Uses the basic credentials when given, else the server's own token.
-    /// </summary>
-    private readonly Lazy<Task> _provisioned;
-
-    public OpenSearchLiveConformanceTests()
-    {
-        _provisioned = new Lazy<Task>(async () =>
-        {
-            var route = OpenSearchRoute.Parse(RouteOf("tenant-a")).Route!;
-            var admin = Environment.GetEnvironmentVariable(UserVariable) is { Length: > 0 }
-                ? new OpenSearchTarget(route.Endpoint, OpenSearchAuthorizers.BasicFromEnvironment(UserVariable, PasswordVariable))
-                : _host.Get<OpenSearchAuthorizers>().TargetFor(route, TenantPrincipal.Operator(route.TenantId));
-            var client = _host.Get<IOpenSearchClient>();
-            await client.CreateIndexAsync(admin, _index, OpenSearchQueries.CreateIndex(route), CancellationToken.None);
-            var options = _host.Get<Microsoft.Extensions.Options.IOptions<OpenSearchOptions>>().Value;
-            await client.PutSearchPipelineAsync(admin, options.HybridPipeline, OpenSearchQueries.HybridPipeline(options.HybridKeywordWeight), CancellationToken.None);
-        });
-    }
-
-    protected override TenantRoute RouteOf(string tenantId)
+    public override TenantRoute RouteOf(string tenantId)
     {
         var auth = Environment.GetEnvironmentVariable(UserVariable) is { Length: > 0 }
             ? $$""", "auth": "basic", "usernameVariable": "{{UserVariable}}", "passwordVariable": "{{PasswordVariable}}" """
@@ -62,5 +35,28 @@ public sealed class OpenSearchLiveConformanceTests : RetrievalBackendConformance
         return _host.Route(tenantId, $$"""{"backend": "{{OpenSearchBackend.BackendName}}", "isolation": "document", "endpoint": "{{Url}}", "index": "{{_index}}"{{auth}}}""");
     }
 
-    public void Dispose() => _host.Dispose();
+    /// <summary>
+    /// Creates the fresh index and the hybrid pipeline first, as an operator's <c>provision --apply</c> would: the
+    /// server itself never creates indexes. Uses the basic credentials when given, else the server's own token.
+    /// </summary>
+    protected override async ValueTask StartAsync()
+    {
+        var route = OpenSearchRoute.Parse(RouteOf("tenant-a")).Route!;
+        var admin = Environment.GetEnvironmentVariable(UserVariable) is { Length: > 0 }
+            ? new OpenSearchTarget(route.Endpoint, OpenSearchAuthorizers.BasicFromEnvironment(UserVariable, PasswordVariable))
+            : _host.Get<OpenSearchAuthorizers>().TargetFor(route, TenantPrincipal.Operator(route.TenantId));
+        var client = _host.Get<IOpenSearchClient>();
+        await client.CreateIndexAsync(admin, _index, OpenSearchQueries.CreateIndex(route), CancellationToken.None);
+        var options = _host.Get<Microsoft.Extensions.Options.IOptions<OpenSearchOptions>>().Value;
+        await client.PutSearchPipelineAsync(admin, options.HybridPipeline, OpenSearchQueries.HybridPipeline(options.HybridKeywordWeight), CancellationToken.None);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _host.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }
+
+/// <summary>The backend conformance suite against a live cluster (see <see cref="OpenSearchLiveBackend"/>).</summary>
+public sealed class OpenSearchLiveConformanceTests(OpenSearchLiveBackend backend) : RetrievalBackendConformanceTests<OpenSearchLiveBackend>(backend);

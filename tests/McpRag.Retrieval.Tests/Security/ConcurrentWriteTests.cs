@@ -7,11 +7,16 @@ namespace McpRag.Retrieval.Tests.Security;
 
 /// <summary>
 /// Upserts that replace a multi-chunk document while searches and fetches run: every read sees one whole revision,
-/// never a mix of two and never nothing, and another tenant in the same shared index never sees it at all.
+/// never a mix of two and never nothing, and another tenant in the same shared index never sees it at all. After each
+/// upsert the writer waits until every reader has finished another round, so reads interleave with every revision
+/// however fast or slow the machine is.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class ConcurrentWriteTests : IDisposable
 {
     private const int Revisions = 12;
+    private const int Readers = 3;
+    private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(60);
     private readonly string _dataDir = TestData.NewFolder();
     private readonly LocalIndexBackend _backend;
 
@@ -32,8 +37,8 @@ public sealed class ConcurrentWriteTests : IDisposable
         await _backend.UpsertAsync(neighbour, Caller("neighbour"), [new RetrievalDocument("other", "Other", "Unrelated neighbour text about gardens.")], null, ct);
 
         using var done = new CancellationTokenSource();
-        var reads = 0;
-        var readers = Enumerable.Range(0, 3).Select(n => Task.Run(async () =>
+        var rounds = new int[Readers];
+        var readers = Enumerable.Range(0, Readers).Select(n => Task.Run(async () =>
         {
             while (!done.IsCancellationRequested)
             {
@@ -49,22 +54,51 @@ public sealed class ConcurrentWriteTests : IDisposable
 
                 var foreign = await _backend.SearchAsync(neighbour, Caller("neighbour"), new SearchQuery("revision marker words", 10, SearchMode.Hybrid, RetrievalDocument.EmptyAttributes), ct);
                 Assert.DoesNotContain(foreign.Hits, h => h.Id == "live");
-                Interlocked.Increment(ref reads);
+                Interlocked.Increment(ref rounds[n]);
             }
         }, ct)).ToList();
 
-        for (var revision = 1; revision <= Revisions; revision++)
+        try
         {
-            await _backend.UpsertAsync(owner, Caller("writer"), [Doc(revision)], null, ct);
+            for (var revision = 1; revision <= Revisions; revision++)
+            {
+                await _backend.UpsertAsync(owner, Caller("writer"), [Doc(revision)], null, ct);
+                await EveryReaderFinishesAnotherRoundAsync(rounds, readers, revision, ct);
+            }
+        }
+        finally
+        {
+            await done.CancelAsync();
         }
 
-        await done.CancelAsync();
-        await Task.WhenAll(readers);
+        await Task.WhenAll(readers).WaitAsync(RoundTimeout, ct);
         Assert.Equal(texts[^1], (await _backend.GetAsync(owner, Caller("writer"), "live", ct))!.Text);
-        Assert.True(reads > 0);
+        var reads = rounds.Sum();
+        Assert.True(reads >= Revisions * Readers, $"{reads} read rounds for {Revisions} revisions and {Readers} readers");
         var line = $"concurrency: {Revisions} replacing upserts of a multi-chunk document, {reads} concurrent read rounds (fetch, search, neighbour search), 0 torn reads";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         TestContext.Current.SendDiagnosticMessage("SECURITY " + line);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until each reader has completed one more round than when the upsert finished; a reader that
+    /// failed ends the wait with its own assertion.
+    /// </summary>
+    private static async Task EveryReaderFinishesAnotherRoundAsync(int[] rounds, IReadOnlyList<Task> readers, int revision, CancellationToken ct)
+    {
+        var before = Enumerable.Range(0, rounds.Length).Select(i => Volatile.Read(ref rounds[i])).ToArray();
+        var deadline = DateTime.UtcNow + RoundTimeout;
+        while (Enumerable.Range(0, rounds.Length).Any(i => Volatile.Read(ref rounds[i]) <= before[i]))
+        {
+            if (readers.FirstOrDefault(r => r.IsCompleted) is { } ended)
+            {
+                await ended;
+                Assert.Fail($"a reader stopped before revision {revision} was read");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"readers did not finish a round within {RoundTimeout.TotalSeconds:0} s after revision {revision} was written");
+            await Task.Delay(5, ct);
+        }
     }
 
     private static TenantRoute Route(string tenant) => new(tenant, LocalIndexBackend.BackendName, TenantIsolation.Document) { Index = "shared" };

@@ -9,6 +9,7 @@ namespace McpRag.Retrieval.Tests.Security;
 /// The first reads of an index a process has not opened yet, arriving together (a replica's first requests after a
 /// start): every one finds the stored document, none answers as if the index were empty while another opens it.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class FirstReadTests : IDisposable
 {
     private const int Opens = 20;

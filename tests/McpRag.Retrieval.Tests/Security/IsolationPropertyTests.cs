@@ -14,6 +14,7 @@ namespace McpRag.Retrieval.Tests.Security;
 /// only other tenants own. Every hit and every fetched document is checked against the caller's own ground truth.
 /// The seed is printed, and set with <c>MCPRAG_TEST_SEED</c> to replay a failure.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class IsolationPropertyTests : IDisposable
 {
     private const int TenantCount = 60;

@@ -13,6 +13,7 @@ namespace McpRag.Retrieval.Tests.Security;
 /// and again after B has deleted them all (deleted passages stay in the segments until they merge). Every result
 /// list, scores included, must be identical each time. The seed is printed, and set with <c>MCPRAG_TEST_SEED</c>.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class TenantRankingPropertyTests : IDisposable
 {
     private static readonly string[] Words =

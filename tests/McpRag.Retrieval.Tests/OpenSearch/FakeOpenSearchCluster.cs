@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace McpRag.McpServer.Tests.Infrastructure;
+namespace McpRag.Retrieval.Tests.OpenSearch;
 
 /// <summary>
 /// A small OpenSearch on a loopback port that answers from the requests it is sent: <c>GET /</c> and
