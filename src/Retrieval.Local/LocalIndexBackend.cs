@@ -5,6 +5,7 @@ using Lucene.Net.Search.Highlight;
 using Lucene.Net.Util;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Ingest;
+using McpRag.Retrieval.Ranking;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.AI;

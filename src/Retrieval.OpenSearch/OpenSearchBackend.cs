@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpRag.Retrieval.Backends.Local;
 using McpRag.Retrieval.Ingest;
+using McpRag.Retrieval.Ranking;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.AI;
@@ -26,7 +26,7 @@ public sealed class OpenSearchBackend(
     OpenSearchAuthorizers authorizers,
     OpenSearchEmbeddings embeddings,
     IOptions<OpenSearchOptions> options,
-    IOptions<LocalBackendOptions> chunking,
+    IOptions<ChunkingOptions> chunking,
     ILogger<OpenSearchBackend> logger) : IRetrievalBackend
 {
     public const string BackendName = "opensearch";
@@ -102,7 +102,7 @@ public sealed class OpenSearchBackend(
         var os = Resolve(route);
         var target = authorizers.TargetFor(os, principal);
         var scope = OpenSearchQueries.Scope(os, principal.TenantId, RetrievalDocument.EmptyAttributes);
-        var chunker = new TextChunker(chunking.Value.Chunking);
+        var chunker = new TextChunker(chunking.Value);
         return await CallAsync(async () =>
         {
             await EnsureReadyAsync(os, target, cancellationToken);
@@ -115,7 +115,7 @@ public sealed class OpenSearchBackend(
                 var storedHashes = stored.Hits.ToDictionary(h => h.Id, h => ReadString(h.Source, OpenSearchFields.ContentHash), StringComparer.Ordinal);
                 var storedPassages = stored.Hits.ToDictionary(h => h.Id, h => PassageCount(h.Source), StringComparer.Ordinal);
                 var changed = batch
-                    .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id), Hash: ContentHash(os, chunking.Value.Chunking, d.Document), Passages: Passages(chunker, d.Document)))
+                    .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(principal.TenantId, d.Document.Id), Hash: ContentHash(os, chunking.Value, d.Document), Passages: Passages(chunker, d.Document)))
                     .Where(d => storedHashes.GetValueOrDefault(d.Key) != d.Hash)
                     .ToList();
                 if (changed.Count > 0)
