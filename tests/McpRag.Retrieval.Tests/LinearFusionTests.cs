@@ -1,4 +1,4 @@
-using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Ranking;
 
 namespace McpRag.Retrieval.Tests;
 

@@ -4,8 +4,6 @@ using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using McpRag.Retrieval.Tests.OpenSearch;
 using McpRag.Retrieval.Tests.QIndex;
-using McpRag.Retrieval.Throttling;
-using Microsoft.Extensions.Options;
 
 namespace McpRag.Retrieval.Tests;
 
@@ -43,19 +41,6 @@ public sealed class RouteBindingTests
         Assert.Equal("doc-vpn", Assert.Single(page.Hits).Id);
         var bound = Assert.IsType<QIndexRoute>(loaded.Location);
         Assert.Equal((QIndexTestHost.ApplicationId, 3), (bound.ApplicationId, bound.MaxResults));
-    }
-
-    [Fact]
-    public void QuotaOf_LoadedRoute_LaysTheTypedQuotaOverTheDefault()
-    {
-        var loaded = TenantTable.Parse("""{"tenants": {"t": {"quota": {"burst": 7, "maxConcurrent": 3}}}}""", r => r)["t"];
-        using var store = new LocalRateLimitStore();
-        using var throttle = new TenantThrottle(store, Options.Create(new ThrottlingOptions { DefaultQuota = new TenantQuota { RequestsPerMinute = 60 } }));
-
-        var quota = throttle.QuotaOf(loaded with { Settings = default });
-
-        Assert.Equal(new TenantQuotaOverride { Burst = 7, MaxConcurrent = 3 }, loaded.Quota);
-        Assert.Equal((60, 7, 3), (quota.RequestsPerMinute, quota.Burst, quota.MaxConcurrent));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
 using McpRag.McpServer.Telemetry;
+using McpRag.McpServer.Throttling;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using McpRag.McpServer.Auth;
 using McpRag.Retrieval.Tenancy;
-using McpRag.Retrieval.Throttling;
+using McpRag.McpServer.Throttling;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 

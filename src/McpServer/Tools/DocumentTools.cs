@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
-using McpRag.Retrieval.Throttling;
+using McpRag.McpServer.Throttling;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

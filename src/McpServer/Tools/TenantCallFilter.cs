@@ -5,7 +5,7 @@ using McpRag.McpServer.Auth;
 using McpRag.McpServer.Telemetry;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
-using McpRag.Retrieval.Throttling;
+using McpRag.McpServer.Throttling;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;

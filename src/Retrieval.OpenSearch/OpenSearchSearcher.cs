@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Ranking;
 using McpRag.Retrieval.Search;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>Token buckets in this process (System.Threading.RateLimiting); idle partitions are cleaned up by the limiter.</summary>
 public sealed class LocalRateLimitStore : IRateLimitStore, IDisposable

@@ -1,4 +1,6 @@
 using McpRag.Retrieval.Embeddings;
+using McpRag.Retrieval.Ingest;
+using McpRag.Retrieval.Ranking;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.AI;

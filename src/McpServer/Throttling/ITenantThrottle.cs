@@ -1,6 +1,6 @@
 using McpRag.Retrieval.Tenancy;
 
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>Admits or rejects one call of a tenant's subject against the tenant's quota, and charges what writes embed.</summary>
 public interface ITenantThrottle

@@ -1,10 +1,10 @@
-namespace McpRag.Retrieval.Backends.Local;
+namespace McpRag.Retrieval.Ranking;
 
 /// <summary>
 /// Convex combination of min-max normalized scores: <c>w·semantic + (1 − w)·keyword</c>, each list scaled to
 /// [0, 1] on its own (a list of one scores 1). An item missing from a list contributes 0 from it.
 /// </summary>
-internal static class LinearFusion
+public static class LinearFusion
 {
     public static IReadOnlyList<(T Item, double Score)> Fuse<T>(double semanticWeight, IReadOnlyList<(T Item, double Score)> keyword, IReadOnlyList<(T Item, double Score)> semantic)
         where T : notnull

@@ -1,6 +1,7 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
+using McpRag.Retrieval.Ranking;
 
 namespace McpRag.Retrieval.Backends.Local;
 

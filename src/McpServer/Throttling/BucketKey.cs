@@ -1,4 +1,4 @@
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>
 /// One token bucket: a tenant, or one subject of a tenant, under one quota. The quota's numbers are part of the

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using RedisRateLimiting;
 using StackExchange.Redis;
 
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>
 /// Token buckets in Redis (RedisRateLimiting's atomic scripts over StackExchange.Redis), shared by every replica.

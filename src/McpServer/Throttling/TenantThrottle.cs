@@ -2,7 +2,7 @@ using System.Threading.RateLimiting;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Options;
 
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>
 /// Admits a call when the tenant has a free concurrency slot (per replica), the subject's bucket has a token and the

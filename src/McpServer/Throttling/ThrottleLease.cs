@@ -1,4 +1,4 @@
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>
 /// The outcome of asking for a call slot. An admitted lease holds the tenant's concurrency slot until disposed;

@@ -1,10 +1,10 @@
-namespace McpRag.Retrieval.Backends.Local;
+namespace McpRag.Retrieval.Ranking;
 
 /// <summary>
 /// Reciprocal rank fusion: each list contributes 1/(k + rank) per item. It needs no score normalization, which
 /// matters because BM25 scores and cosine similarities live on unrelated scales.
 /// </summary>
-internal static class ReciprocalRankFusion
+public static class ReciprocalRankFusion
 {
     public static IReadOnlyList<(T Item, double Score)> Fuse<T>(int k, params IReadOnlyList<T>[] rankings)
         where T : notnull

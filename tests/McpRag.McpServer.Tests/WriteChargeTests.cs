@@ -1,8 +1,8 @@
+using McpRag.McpServer.Throttling;
 using McpRag.Retrieval.Tenancy;
-using McpRag.Retrieval.Throttling;
 using Microsoft.Extensions.Options;
 
-namespace McpRag.Retrieval.Tests;
+namespace McpRag.McpServer.Tests;
 
 /// <summary>Writes are charged by passages from their own bucket, separate from the call buckets.</summary>
 public sealed class WriteChargeTests : IDisposable

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using McpRag.Retrieval.Backends.Local;
+using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Logging;
@@ -37,7 +37,7 @@ public sealed class OpenSearchBackend : IRetrievalBackend
         OpenSearchAuthorizers authorizers,
         OpenSearchEmbeddings embeddings,
         IOptions<OpenSearchOptions> options,
-        IOptions<LocalBackendOptions> chunking,
+        IOptions<ChunkingOptions> chunking,
         ILogger<OpenSearchBackend> logger)
     {
         _client = client;

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>Where token buckets live: this process, or Redis for a quota shared by several replicas.</summary>
 public interface IRateLimitStore

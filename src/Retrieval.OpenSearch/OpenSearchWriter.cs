@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using McpRag.Retrieval.Backends.Local;
 using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ namespace McpRag.Retrieval.Backends.OpenSearch;
 /// chunking, each passage embedded with the title), so every part of a long document is found semantically. Unchanged
 /// documents are skipped by content hash, so an interrupted import can simply be run again.
 /// </summary>
-internal sealed class OpenSearchWriter(IOpenSearchClient client, OpenSearchEmbeddings embeddings, IOptions<OpenSearchOptions> options, IOptions<LocalBackendOptions> chunking)
+internal sealed class OpenSearchWriter(IOpenSearchClient client, OpenSearchEmbeddings embeddings, IOptions<OpenSearchOptions> options, IOptions<ChunkingOptions> chunking)
 {
     /// <summary>
     /// Writes documents, using the given vectors where there are any (for single-passage documents) and embedding the
@@ -22,7 +21,7 @@ internal sealed class OpenSearchWriter(IOpenSearchClient client, OpenSearchEmbed
     /// </summary>
     public async Task<(int Documents, int Passages)> WriteAsync(OpenSearchRoute os, OpenSearchTarget target, JsonArray scope, string tenantId, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        var chunker = new TextChunker(chunking.Value.Chunking);
+        var chunker = new TextChunker(chunking.Value);
         var (writtenDocuments, writtenPassages, done) = (0, 0, 0);
         var failures = new List<string>();
         foreach (var batch in documents.Chunk(Math.Max(1, options.Value.BulkDocuments)))
@@ -32,7 +31,7 @@ internal sealed class OpenSearchWriter(IOpenSearchClient client, OpenSearchEmbed
             var storedHashes = stored.Hits.ToDictionary(h => h.Id, h => ReadString(h.Source, OpenSearchFields.ContentHash), StringComparer.Ordinal);
             var storedPassages = stored.Hits.ToDictionary(h => h.Id, h => PassageCount(h.Source), StringComparer.Ordinal);
             var changed = batch
-                .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(tenantId, d.Document.Id), Hash: ContentHash(os, chunking.Value.Chunking, d.Document), Passages: Passages(chunker, d.Document)))
+                .Select(d => (d.Document, d.Vector, Key: OpenSearchIndexNames.DocumentKey(tenantId, d.Document.Id), Hash: ContentHash(os, chunking.Value, d.Document), Passages: Passages(chunker, d.Document)))
                 .Where(d => storedHashes.GetValueOrDefault(d.Key) != d.Hash)
                 .ToList();
             if (changed.Count > 0)

@@ -1,6 +1,6 @@
 using McpRag.Retrieval.Tenancy;
 
-namespace McpRag.Retrieval.Throttling;
+namespace McpRag.McpServer.Throttling;
 
 /// <summary>Per-tenant throttling (<c>McpRag:Throttling</c>).</summary>
 public sealed class ThrottlingOptions
