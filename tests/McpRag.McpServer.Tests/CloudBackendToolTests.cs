@@ -311,7 +311,7 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
             nextToken = request.Json.TryGetProperty("nextToken", out _) ? null : nextToken,
         }));
         var token = deployment.Tokens.Valid("tenant-q", subject: "alice");
-        await using var client = await StdioAsync(token);
+        await using var client = await StdioAsync(token, await deployment.SingleTenantConfigAsync("tenant-q"));
 
         var first = (await client.CallAsync("search", new() { ["query"] = "vpn setup", ["top_k"] = 3 })).Ok();
         var cursor = first.GetProperty("next_cursor").GetString()!;
@@ -382,13 +382,13 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         return Assert.Single(roles)!.GetValue<string>();
     }
 
-    private Task<McpClient> StdioAsync(string token) =>
+    private static Task<McpClient> StdioAsync(string token, string configFile) =>
         McpClient.CreateAsync(
             new StdioClientTransport(new StdioClientTransportOptions
             {
                 Name = "mcprag",
                 Command = "dotnet",
-                Arguments = [RepositoryPaths.ServerDll, "serve", "--transport", "stdio", "--config", deployment.ConfigFile, "--dev"],
+                Arguments = [RepositoryPaths.ServerDll, "serve", "--transport", "stdio", "--config", configFile, "--dev"],
                 WorkingDirectory = RepositoryPaths.Root,
                 EnvironmentVariables = new Dictionary<string, string?>
                 {

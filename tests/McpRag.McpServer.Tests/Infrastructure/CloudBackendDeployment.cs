@@ -159,6 +159,24 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
         File.SetLastWriteTimeUtc(TenantsFile, DateTime.UtcNow.AddMinutes(++_revision));
     }
 
+    /// <summary>
+    /// The deployment's config with a routing table of <paramref name="tenant"/> alone, for a second server process:
+    /// its start-up then reads no other route's cluster, so the per-route request counts other tests assert stay those
+    /// of the deployment's own server, whatever order the tests run in.
+    /// </summary>
+    public async Task<string> SingleTenantConfigAsync(string tenant)
+    {
+        var folder = Path.Combine(DataDir, "only-" + tenant);
+        Directory.CreateDirectory(folder);
+        var tenants = Path.Combine(folder, "tenants.json");
+        await File.WriteAllTextAsync(tenants, new JsonObject { ["tenants"] = new JsonObject { [tenant] = _tenants[tenant]!.DeepClone() } }.ToJsonString());
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(ConfigFile))!;
+        config["McpRag"]!["Tenants"]!["File"] = tenants;
+        var file = Path.Combine(folder, "mcprag.json");
+        await File.WriteAllTextAsync(file, config.ToJsonString());
+        return file;
+    }
+
     internal static JsonObject Route(string isolation, string endpoint, string? index, string? engine = null)
     {
         var route = new JsonObject { ["backend"] = OpenSearchBackend.BackendName, ["isolation"] = isolation, ["endpoint"] = endpoint };
