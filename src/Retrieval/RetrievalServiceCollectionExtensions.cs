@@ -84,10 +84,9 @@ public static class RetrievalServiceCollectionExtensions
         services.AddOptions<QIndexOptions>().BindConfiguration(QIndexOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<QIndexOptions>, QIndexOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<QBusinessRequestSigner>();
         services.AddSingleton(sp => new RecentResults(sp.GetRequiredService<IOptions<QIndexOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDataAccessorCredentialProvider, DataAccessorCredentialProvider>();
-        services.AddHttpClient(SearchRelevantContentClient.HttpClientName);
+        services.AddHttpClient(SearchRelevantContentClient.HttpClientName).AddQBusinessResilience().AddAwsSigning();
         services.AddSingleton<ISearchRelevantContentClient, SearchRelevantContentClient>();
         services.AddSingleton<QIndexBackend>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<QIndexBackend>());
@@ -119,8 +118,13 @@ public static class RetrievalServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.TryAddSingleton<MiniLmEmbeddingGenerator>();
-        services.AddHttpClient(OpenSearchHttpClient.HttpClientName).AddStandardResilienceHandler();
-        services.AddHttpClient(BedrockHttpClientName).AddStandardResilienceHandler();
+        foreach (var name in new[] { OpenSearchHttpClient.HttpClientName, BedrockHttpClientName })
+        {
+            // Resilience outside, signing inside: every attempt the standard handler sends is signed anew.
+            var client = services.AddHttpClient(name);
+            client.AddStandardResilienceHandler();
+            client.AddAwsSigning();
+        }
         services.TryAddSingleton<IOpenSearchClient, OpenSearchHttpClient>();
         services.AddSingleton<DownstreamSigningKey>();
         services.AddSingleton<DownstreamTokenIssuer>();
