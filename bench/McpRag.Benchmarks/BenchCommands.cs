@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using McpRag.Benchmarks.Beir;
 using McpRag.Benchmarks.Hosting;
@@ -10,69 +11,140 @@ using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
 
+using static McpRag.Benchmarks.BenchOptions;
+
 namespace McpRag.Benchmarks;
 
-/// <summary>The verbs of <c>mcprag-bench</c>.</summary>
+/// <summary>
+/// The verbs of <c>mcprag-bench</c> on System.CommandLine (as the server's own CLI): unknown options and values that
+/// do not parse are refused before anything runs, and <c>--help</c> lists every verb's options with their defaults.
+/// </summary>
 internal static class BenchCommands
 {
-    public const string Usage = """
-        usage: mcprag-bench <verb> [options]
-          eval --dataset DIR [--modes keyword,semantic,hybrid] [--model minilm|arctic-xs] [--fusion rrf|linear]
-               [--rrf-k 60] [--weight 0.5] [--chunk-words 180] [--overlap-words 30] [--via-mcp]
-          load   [--seconds 3] [--repeats 3] [--clients 1,4,16,64] [--calls 300] [--no-peer]
-          scale  [--sizes 1000,10000,100000] [--tenants 100] [--queries 200]
-          ingest [--dataset DIR] [--documents 300]
-          tenant-stats [--chunks 20000] [--tenants 100] [--queries 300]   cost of per-tenant ranking statistics (prints figures)
-          write-interference [--writers 4] [--seconds 30]                another tenant's search latency during maximal writes
-          report                                           rewrite docs/benchmarks.md from the latest results
-          all    [--datasets DIR,DIR] [--quick] [--no-peer]  every section above, then report
-        """;
-
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static RootCommand Build()
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var root = new RootCommand("mcprag-bench: retrieval quality, load, scale and ingest benchmarks; writes docs/benchmarks.md.");
+        root.Subcommands.Add(Eval());
+        root.Subcommands.Add(Load());
+        root.Subcommands.Add(Scale());
+        root.Subcommands.Add(Ingest());
+        root.Subcommands.Add(TenantStats());
+        root.Subcommands.Add(WriteInterference());
+        root.Subcommands.Add(ScalePoint());
+        root.Subcommands.Add(Verb("report", "Rewrite docs/benchmarks.md from the latest results.", report: true, [], (_, _, _) => Task.CompletedTask));
+        root.Subcommands.Add(All());
+        return root;
+    }
+
+    /// <summary>A verb whose action gets the repository paths; <paramref name="report"/> rewrites the report after it.</summary>
+    private static Command Verb(string name, string description, bool report, Option[] options, Func<BenchPaths, ParseResult, CancellationToken, Task> action)
+    {
+        var command = new Command(name, description);
+        foreach (var option in options)
         {
-            Console.Error.WriteLine(Usage);
-            return args.Length == 0 ? 2 : 0;
+            command.Options.Add(option);
         }
 
-        var options = new BenchArguments(args.Skip(1));
-        var paths = BenchPaths.Discover();
-        switch (args[0])
+        command.SetAction(async (result, cancellationToken) =>
         {
-            case "eval":
-                await EvalAsync(paths, options, cancellationToken);
-                return 0;
-            case "load":
-                await LoadAsync(paths, options, cancellationToken);
-                break;
-            case "scale":
-                await ScaleAsync(paths, options, cancellationToken);
-                break;
-            case "ingest":
-                await IngestAsync(paths, options, cancellationToken);
-                break;
-            case "write-interference":
-                await WriteInterferenceAsync(paths, options, cancellationToken);
-                return 0;
-            case "tenant-stats":
-                await TenantStatisticsAsync(paths, options, cancellationToken);
-                return 0;
-            case "scale-point":
-                await ScalePointAsync(paths, options, cancellationToken);
-                return 0;
-            case "report":
-                options.EnsureAllRead();
-                break;
-            case "all":
-                await AllAsync(paths, options, cancellationToken);
-                break;
-            default:
-                throw new ArgumentException($"unknown verb '{args[0]}'\n{Usage}");
-        }
+            var paths = BenchPaths.Discover();
+            await action(paths, result, cancellationToken);
+            if (report)
+            {
+                Report(paths);
+            }
+        });
+        return command;
+    }
 
-        Report(paths);
-        return 0;
+    private static Command Eval()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "BEIR folder (corpus, queries, qrels)", Required = true };
+        var modes = Modes();
+        var defaults = LocalSettings.Product;
+        var model = Value("--model", defaults.Model, "minilm or arctic-xs");
+        var fusion = Value("--fusion", defaults.Fusion, "rrf or linear");
+        var rrfK = Value("--rrf-k", defaults.RrfK, "Reciprocal-rank-fusion constant");
+        var weight = Value("--weight", defaults.SemanticWeight, "Semantic weight of linear fusion");
+        var chunkWords = Value("--chunk-words", defaults.ChunkWords, "Words per passage");
+        var overlapWords = Value("--overlap-words", defaults.OverlapWords, "Words of overlap between passages");
+        var viaMcp = new Option<bool>("--via-mcp") { Description = "Search through the MCP server instead of the backend" };
+        return Verb("eval", "nDCG@10 and Recall@100 per mode on one BEIR dataset.", report: false,
+            [dataset, modes, model, fusion, rrfK, weight, chunkWords, overlapWords, viaMcp],
+            (paths, r, ct) => EvalAsync(paths, BeirDataset.Open(r.GetValue(dataset)!), r.GetValue(modes)!,
+                new LocalSettings(r.GetValue(model)!, r.GetValue(fusion)!, r.GetValue(rrfK), r.GetValue(weight), r.GetValue(chunkWords), r.GetValue(overlapWords)),
+                r.GetValue(viaMcp), ct));
+    }
+
+    private static Command Load()
+    {
+        var seconds = Value("--seconds", 3d, "Seconds per measurement");
+        var repeats = Value("--repeats", 3, "Repeats per level");
+        var clients = IntList("--clients", [1, 4, 16, 64], "Concurrent client levels");
+        var calls = Value("--calls", 300, "Sequential calls per latency measurement");
+        var noPeer = new Option<bool>("--no-peer") { Description = "Skip the peer server comparison" };
+        return Verb("load", "Throughput and latency over stdio and HTTP at each client level.", report: true, [seconds, repeats, clients, calls, noPeer],
+            async (paths, r, ct) =>
+            {
+                var generator = new LoadGenerator(TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(repeats), warmupCalls: 20);
+                var store = new ResultStore(paths);
+                store.Save("machine", MachineInfo.Capture(paths.Root));
+                store.Save("load", await new LoadBenchmark(paths, generator, r.GetValue(clients)!, r.GetValue(calls), !r.GetValue(noPeer)).RunAsync(ct));
+            });
+    }
+
+    private static Command Scale()
+    {
+        var sizes = IntList("--sizes", [1_000, 10_000, 100_000], "Index sizes in passages");
+        var tenants = Value("--tenants", 100, "Tenants");
+        var queries = Value("--queries", 200, "Queries per point");
+        return Verb("scale", "Latency and memory as the index grows.", report: true, [sizes, tenants, queries],
+            async (paths, r, ct) => new ResultStore(paths).Save("scale", await ScaleBenchmark.RunAsync(paths, r.GetValue(sizes)!, r.GetValue(tenants), r.GetValue(queries), ct)));
+    }
+
+    private static Command Ingest()
+    {
+        var dataset = new Option<string?>("--dataset") { Description = "BEIR folder whose first documents are also ingested" };
+        var documents = Value("--documents", 300, "Documents taken from the dataset");
+        return Verb("ingest", "Ingest throughput on the samples and, optionally, a dataset.", report: true, [dataset, documents],
+            (paths, r, ct) => IngestAsync(paths, r.GetValue(dataset) is { } folder ? BeirDataset.Open(folder) : null, r.GetValue(documents), ct));
+    }
+
+    private static Command TenantStats()
+    {
+        var chunks = Value("--chunks", 20_000, "Passages indexed");
+        var tenants = Value("--tenants", 100, "Tenants sharing the index");
+        var queries = Value("--queries", 300, "Queries measured");
+        return Verb("tenant-stats", "Cost of per-tenant ranking statistics (prints figures).", report: false, [chunks, tenants, queries],
+            (paths, r, ct) => TenantStatisticsAsync(paths, r.GetValue(chunks), r.GetValue(tenants), r.GetValue(queries), ct));
+    }
+
+    private static Command WriteInterference()
+    {
+        var writers = Value("--writers", 4, "Concurrent writers");
+        var seconds = Value("--seconds", 30, "Length of the run");
+        return Verb("write-interference", "Another tenant's search latency during maximal writes.", report: false, [writers, seconds],
+            (paths, r, ct) => WriteInterferenceAsync(paths, r.GetValue(writers), r.GetValue(seconds), ct));
+    }
+
+    /// <summary>One point of <c>scale</c>, which runs each in a fresh process.</summary>
+    private static Command ScalePoint()
+    {
+        var chunks = Value("--chunks", 1_000, "Passages indexed");
+        var tenants = Value("--tenants", 1, "Tenants");
+        var queries = Value("--queries", 200, "Queries measured");
+        return Verb("scale-point", "One scale point in this process (run by scale).", report: false, [chunks, tenants, queries],
+            (paths, r, ct) => ScalePointAsync(paths, r.GetValue(chunks), r.GetValue(tenants), r.GetValue(queries), ct));
+    }
+
+    private static Command All()
+    {
+        var shared = () => Path.Combine(BenchPaths.Discover().Root, "..", "shared", "data");
+        var datasets = PathList("--datasets", () => [Path.Combine(shared(), "cranfield"), Path.Combine(shared(), "cisi")], "BEIR folders");
+        var quick = new Option<bool>("--quick") { Description = "Shrink each section for a smoke run" };
+        var noPeer = new Option<bool>("--no-peer") { Description = "Skip the peer server comparison" };
+        return Verb("all", "Every section above, then the report.", report: true, [datasets, quick, noPeer],
+            (paths, r, ct) => AllAsync(paths, r.GetValue(datasets)!.Select(BeirDataset.Open).ToList(), r.GetValue(quick), !r.GetValue(noPeer), ct));
     }
 
     private static void Report(BenchPaths paths)
@@ -90,63 +162,28 @@ internal static class BenchCommands
         Console.Error.WriteLine($"report: {Path.GetRelativePath(paths.Root, paths.Report)} and charts in {Path.GetRelativePath(paths.Root, paths.Charts)}");
     }
 
-    private static async Task LoadAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    private static async Task WriteInterferenceAsync(BenchPaths paths, int writers, int seconds, CancellationToken cancellationToken)
     {
-        var generator = new LoadGenerator(TimeSpan.FromSeconds(options.Double("--seconds", 3)), options.Int("--repeats", 3), warmupCalls: 20);
-        var clients = options.List("--clients", "1", "4", "16", "64").Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
-        var calls = options.Int("--calls", 300);
-        var peer = !options.Flag("--no-peer");
-        options.EnsureAllRead();
-        var store = new ResultStore(paths);
-        store.Save("machine", MachineInfo.Capture(paths.Root));
-        store.Save("load", await new LoadBenchmark(paths, generator, clients, calls, peer).RunAsync(cancellationToken));
-    }
-
-    private static async Task ScaleAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
-    {
-        var sizes = options.List("--sizes", "1000", "10000", "100000").Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
-        var tenants = options.Int("--tenants", 100);
-        var queries = options.Int("--queries", 200);
-        options.EnsureAllRead();
-        new ResultStore(paths).Save("scale", await ScaleBenchmark.RunAsync(paths, sizes, tenants, queries, cancellationToken));
-    }
-
-    private static async Task WriteInterferenceAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
-    {
-        var writers = options.Int("--writers", 4);
-        var seconds = options.Int("--seconds", 30);
-        options.EnsureAllRead();
         using var model = new MiniLmEmbeddingGenerator();
         var result = await new WriteInterferenceBenchmark(paths, model).RunAsync(writers, TimeSpan.FromSeconds(seconds), cancellationToken);
         new ResultStore(paths).Save("write-interference", result);
     }
 
-    private static async Task TenantStatisticsAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    private static async Task TenantStatisticsAsync(BenchPaths paths, int chunks, int tenants, int queries, CancellationToken cancellationToken)
     {
-        var chunks = options.Int("--chunks", 20_000);
-        var tenants = options.Int("--tenants", 100);
-        var queries = options.Int("--queries", 300);
-        options.EnsureAllRead();
         using var model = new MiniLmEmbeddingGenerator();
         var result = await new TenantStatisticsBenchmark(paths, model).RunAsync(chunks, tenants, queries, cancellationToken);
         new ResultStore(paths).Save($"tenant-stats-{chunks}-{tenants}", result);
     }
 
-    private static async Task ScalePointAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    private static async Task ScalePointAsync(BenchPaths paths, int chunks, int tenants, int queries, CancellationToken cancellationToken)
     {
-        var chunks = options.Int("--chunks", 1_000);
-        var tenants = options.Int("--tenants", 1);
-        var queries = options.Int("--queries", 200);
-        options.EnsureAllRead();
         using var model = new MiniLmEmbeddingGenerator();
         await new ScaleBenchmark(paths, model, queries).MeasurePointAsync(chunks, tenants, cancellationToken);
     }
 
-    private static async Task IngestAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    private static async Task IngestAsync(BenchPaths paths, BeirDataset? dataset, int count, CancellationToken cancellationToken)
     {
-        var dataset = options.Get("--dataset") is { } folder ? BeirDataset.Open(folder) : null;
-        var count = options.Int("--documents", 300);
-        options.EnsureAllRead();
         using var model = new MiniLmEmbeddingGenerator();
         var benchmark = new IngestBenchmark(paths, model);
         var samples = DocumentLoader.Enumerate([Path.Combine(paths.Root, "samples", "documents")])
@@ -161,16 +198,11 @@ internal static class BenchCommands
     }
 
     /// <summary>Every section with its defaults, then the report. <c>--quick</c> shrinks each section for a smoke run.</summary>
-    private static async Task AllAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    private static async Task AllAsync(BenchPaths paths, List<BeirDataset> datasets, bool quick, bool peer, CancellationToken cancellationToken)
     {
-        var datasets = options.List("--datasets", Path.Combine(paths.Root, "..", "shared", "data", "cranfield"), Path.Combine(paths.Root, "..", "shared", "data", "cisi"))
-            .Select(BeirDataset.Open).ToList();
-        var quick = options.Flag("--quick");
-        var peer = !options.Flag("--no-peer");
-        options.EnsureAllRead();
         var store = new ResultStore(paths);
         store.Save("machine", MachineInfo.Capture(paths.Root));
-        var modes = ParseModes(["keyword", "semantic", "hybrid"]);
+        SearchMode[] modes = [SearchMode.Keyword, SearchMode.Semantic, SearchMode.Hybrid];
         foreach (var dataset in datasets)
         {
             var evaluator = new QualityEvaluator(paths);
@@ -196,14 +228,8 @@ internal static class BenchCommands
         });
     }
 
-    private static async Task EvalAsync(BenchPaths paths, BenchArguments options, CancellationToken cancellationToken)
+    private static async Task EvalAsync(BenchPaths paths, BeirDataset dataset, SearchMode[] modes, LocalSettings settings, bool viaMcp, CancellationToken cancellationToken)
     {
-        var dataset = BeirDataset.Open(options.Get("--dataset") ?? throw new ArgumentException("eval needs --dataset DIR"));
-        var modes = ParseModes(options.List("--modes", "keyword", "semantic", "hybrid"));
-        var settings = ParseSettings(options);
-        var viaMcp = options.Flag("--via-mcp");
-        options.EnsureAllRead();
-
         var run = await new QualityEvaluator(paths).RunAsync(dataset, settings, modes, viaMcp, cancellationToken);
         new ResultStore(paths).Append("quality", run);
         Console.WriteLine($"{run.Dataset}: {run.Ingest.Documents} documents, {run.Ingest.Chunks} chunks; {settings.Describe()}; via {run.SearchPath}");
@@ -213,22 +239,5 @@ internal static class BenchCommands
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {mode.Mode} | {mode.Ndcg10:0.000} | {mode.Recall100:0.000} | {mode.LatencyMs.Median:0.0} / {mode.LatencyMs.P99:0.0} |"));
         }
-    }
-
-    public static IReadOnlyList<SearchMode> ParseModes(IReadOnlyList<string> names) =>
-        names.Select(n => Enum.TryParse<SearchMode>(n, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
-            ? mode
-            : throw new ArgumentException($"unknown mode '{n}': use keyword, semantic or hybrid")).ToList();
-
-    public static LocalSettings ParseSettings(BenchArguments options)
-    {
-        var defaults = LocalSettings.Product;
-        return new LocalSettings(
-            options.Get("--model") ?? defaults.Model,
-            options.Get("--fusion") ?? defaults.Fusion,
-            options.Int("--rrf-k", defaults.RrfK),
-            options.Double("--weight", defaults.SemanticWeight),
-            options.Int("--chunk-words", defaults.ChunkWords),
-            options.Int("--overlap-words", defaults.OverlapWords));
     }
 }

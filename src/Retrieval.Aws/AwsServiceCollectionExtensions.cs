@@ -15,9 +15,8 @@ public static class AwsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddDynamoDbTenantDirectory(this IServiceCollection services)
     {
-        services.AddOptions<DynamoDbTenantDirectoryOptions>().BindConfiguration(DynamoDbTenantDirectoryOptions.Section)
-            .Validate(o => o.CacheTtl >= TimeSpan.Zero && o.CacheTtl <= TimeSpan.FromHours(1), "McpRag:Tenants:DynamoDb:CacheTtl must be between 00:00:00 and 01:00:00")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Region), "McpRag:Tenants:DynamoDb:Region must not be empty");
+        services.AddOptions<DynamoDbTenantDirectoryOptions>().BindConfiguration(DynamoDbTenantDirectoryOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbTenantDirectoryOptions>, DynamoDbTenantDirectoryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAwsCredentialSource, DefaultAwsCredentialSource>();
         services.AddSingleton<DynamoDbTenantDirectory>();

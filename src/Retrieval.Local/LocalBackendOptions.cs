@@ -1,16 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Ingest;
+using McpRag.Retrieval.Settings;
+using Microsoft.Extensions.Options;
 
 namespace McpRag.Retrieval.Backends.Local;
 
 /// <summary>Tuning of the embedded backend (<c>McpRag:Local</c>).</summary>
-public sealed class LocalBackendOptions
+public sealed class LocalBackendOptions : IValidatableObject
 {
     public const string Section = "McpRag:Local";
 
+    [ValidateObjectMembers]
     public ChunkingOptions Chunking { get; set; } = new();
 
     /// <summary>Embedding model: <c>minilm</c> (default) or <c>arctic-xs</c>. An index records its model and refuses another.</summary>
-    public string Model { get; set; } = Embeddings.EmbeddingModels.MiniLm;
+    public string Model { get; set; } = EmbeddingModels.MiniLm;
 
     /// <summary>
     /// How hybrid search merges keyword and semantic rankings. Linear fusion at semantic weight 0.6 measured best
@@ -19,12 +24,15 @@ public sealed class LocalBackendOptions
     public FusionMethod Fusion { get; set; } = FusionMethod.Linear;
 
     /// <summary>Weight of the semantic scores in <see cref="FusionMethod.Linear"/> fusion (0 = keyword only, 1 = semantic only).</summary>
+    [SettingRange(0d, 1d, ErrorMessage = "McpRag:Local:SemanticWeight must be between 0 and 1")]
     public double SemanticWeight { get; set; } = 0.6;
 
     /// <summary>Reciprocal-rank-fusion constant: larger values flatten the difference between top ranks.</summary>
+    [SettingRange(1, 1_000, ErrorMessage = "McpRag:Local:RrfK must be between 1 and 1000")]
     public int RrfK { get; set; } = 60;
 
     /// <summary>Chunks taken from each of the keyword and semantic lists before fusion.</summary>
+    [SettingRange(10, 10_000, ErrorMessage = "McpRag:Local:Candidates must be between 10 and 10000")]
     public int Candidates { get; set; } = 100;
 
     /// <summary>How often, at most, a search checks whether another process has committed to the index.</summary>
@@ -34,5 +42,20 @@ public sealed class LocalBackendOptions
     public TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Documents embedded and committed together during ingest; each batch is durable once written.</summary>
+    [SettingRange(1, 10_000, ErrorMessage = "McpRag:Local:BatchDocuments must be between 1 and 10000")]
     public int BatchDocuments { get; set; } = 32;
+
+    /// <summary>The rules an attribute cannot say: a known model and a defined fusion method.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!EmbeddingModels.IsKnown(Model))
+        {
+            yield return new ValidationResult("McpRag:Local:Model must be one of: " + string.Join(", ", EmbeddingModels.Names));
+        }
+
+        if (!Enum.IsDefined(Fusion))
+        {
+            yield return new ValidationResult("McpRag:Local:Fusion must be Rrf or Linear");
+        }
+    }
 }

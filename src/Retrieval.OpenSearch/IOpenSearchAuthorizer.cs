@@ -1,8 +1,11 @@
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
-/// <summary>Adds the downstream credential to one request: a minted JWT, a SigV4 signature or basic credentials.</summary>
+/// <summary>Adds the downstream credential to one request: a minted JWT, basic credentials or the scope a SigV4 signature is made for.</summary>
 public interface IOpenSearchAuthorizer
 {
-    /// <summary>Sets the credential headers; <paramref name="body"/> is the exact payload, which a SigV4 signature covers.</summary>
-    ValueTask AuthorizeAsync(HttpRequestMessage request, byte[]? body, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sets the credential headers, or for SigV4 the signing scope: the signature itself is made per attempt by the
+    /// HttpClient's signing handler, so a retried request is signed again.
+    /// </summary>
+    void Authorize(HttpRequestMessage request);
 }

@@ -23,17 +23,13 @@ public sealed class OpenSearchAuthorizers(DownstreamTokenIssuer tokens, IAwsCred
 
     private sealed class Bearer(string token) : IOpenSearchAuthorizer
     {
-        public ValueTask AuthorizeAsync(HttpRequestMessage request, byte[]? body, CancellationToken cancellationToken)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return ValueTask.CompletedTask;
-        }
+        public void Authorize(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
+    /// <summary>Names the signing scope; <see cref="AwsSigningHandler"/> signs each attempt as it is sent.</summary>
     private sealed class SigV4(IAwsCredentialSource credentials, string region, string service) : IOpenSearchAuthorizer
     {
-        public async ValueTask AuthorizeAsync(HttpRequestMessage request, byte[]? body, CancellationToken cancellationToken) =>
-            await AwsRequestSigner.SignAsync(request, body, credentials.GetCredentials(), region, service, cancellationToken);
+        public void Authorize(HttpRequestMessage request) => new AwsSigningScope(credentials.GetCredentials(), region, service).Set(request);
     }
 
     private sealed class Basic(string credentials) : IOpenSearchAuthorizer
@@ -50,10 +46,6 @@ public sealed class OpenSearchAuthorizers(DownstreamTokenIssuer tokens, IAwsCred
             return new Basic(Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
         }
 
-        public ValueTask AuthorizeAsync(HttpRequestMessage request, byte[]? body, CancellationToken cancellationToken)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
-            return ValueTask.CompletedTask;
-        }
+        public void Authorize(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
     }
 }

@@ -161,7 +161,7 @@ public sealed class OpenSearchHttpClient(IHttpClientFactory httpClients) : IOpen
         }
 
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        await target.Authorizer.AuthorizeAsync(request, body, cancellationToken);
+        target.Authorizer.Authorize(request);
 
         HttpResponseMessage response;
         try

@@ -1,94 +1,63 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
 /// <summary>
-/// Writes a JSON tree as block-style YAML for the security plugin's files. Every string is double-quoted with JSON
-/// escapes (valid YAML), so values such as DLS queries and PEM keys need no further care.
+/// Writes a JSON tree as block-style YAML for the security plugin's files through YamlDotNet's emitter. Every string
+/// is double-quoted (the emitter escapes it), so values such as DLS queries and PEM keys need no further care;
+/// numbers, booleans and null stay plain so the plugin reads their types.
 /// </summary>
 internal static class YamlWriter
 {
     public static string Write(JsonObject root, string? header = null)
     {
-        var builder = new StringBuilder();
-        if (header is not null)
+        using var text = new StringWriter { NewLine = "\n" };
+        foreach (var line in header?.Split('\n') ?? [])
         {
-            foreach (var line in header.Split('\n'))
-            {
-                builder.Append("# ").Append(line).Append('\n');
-            }
+            text.Write("# " + line + "\n");
         }
 
-        builder.Append("---\n");
-        WriteObject(builder, root, 0);
-        return builder.ToString();
+        var emitter = new Emitter(text);
+        emitter.Emit(new StreamStart());
+        emitter.Emit(new DocumentStart(null, null, isImplicit: false));
+        Emit(emitter, root);
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+        emitter.Emit(new StreamEnd());
+        return text.ToString();
     }
 
-    private static void WriteObject(StringBuilder builder, JsonObject obj, int indent)
+    private static void Emit(IEmitter emitter, JsonNode? node)
     {
-        foreach (var (key, value) in obj)
+        switch (node)
         {
-            builder.Append(' ', indent).Append(key).Append(':');
-            WriteValue(builder, value, indent);
-        }
-    }
-
-    private static void WriteValue(StringBuilder builder, JsonNode? value, int indent)
-    {
-        switch (value)
-        {
-            case JsonObject { Count: 0 }:
-                builder.Append(" {}\n");
-                break;
-            case JsonObject child:
-                builder.Append('\n');
-                WriteObject(builder, child, indent + 2);
-                break;
-            case JsonArray { Count: 0 }:
-                builder.Append(" []\n");
-                break;
-            case JsonArray array:
-                builder.Append('\n');
-                foreach (var item in array)
+            case JsonObject obj:
+                emitter.Emit(new MappingStart(null, null, isImplicit: true, obj.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
+                foreach (var (key, value) in obj)
                 {
-                    builder.Append(' ', indent).Append("- ");
-                    if (item is JsonObject itemObject)
-                    {
-                        var first = true;
-                        foreach (var (key, inner) in itemObject)
-                        {
-                            if (!first)
-                            {
-                                builder.Append(' ', indent + 2);
-                            }
-
-                            first = false;
-                            builder.Append(key).Append(':');
-                            WriteValue(builder, inner, indent + 2);
-                        }
-                    }
-                    else
-                    {
-                        builder.Append(Scalar(item)).Append('\n');
-                    }
+                    emitter.Emit(new Scalar(key));
+                    Emit(emitter, value);
                 }
 
+                emitter.Emit(new MappingEnd());
+                break;
+            case JsonArray array:
+                emitter.Emit(new SequenceStart(null, null, isImplicit: true, array.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
+                foreach (var item in array)
+                {
+                    Emit(emitter, item);
+                }
+
+                emitter.Emit(new SequenceEnd());
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                emitter.Emit(new Scalar(null, null, value.GetValue<string>(), ScalarStyle.DoubleQuoted, isPlainImplicit: false, isQuotedImplicit: true));
                 break;
             default:
-                builder.Append(' ').Append(Scalar(value)).Append('\n');
+                emitter.Emit(new Scalar(node?.ToJsonString() ?? "null"));
                 break;
         }
     }
-
-    private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static string Scalar(JsonNode? value) => value switch
-    {
-        null => "null",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonSerializer.Serialize(v.GetValue<string>(), Quoting),
-        _ => value.ToJsonString(),
-    };
 }

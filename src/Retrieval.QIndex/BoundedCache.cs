@@ -1,95 +1,76 @@
+using BitFaster.Caching;
+using BitFaster.Caching.Lru;
+
 namespace McpRag.Retrieval.Backends.QIndex;
 
 /// <summary>
-/// A small thread-safe cache with a size bound and a per-entry expiry: entries past their time are never returned,
-/// and when full the least recently used entry goes. Credentials and recent results are per caller, so the number
-/// of keys grows with users; the bound keeps memory flat however many there are.
+/// Per-caller state (credentials, recent results) in BitFaster.Caching's concurrent LRU: the number of entries stays
+/// bounded however many callers there are, and concurrent misses of one key share one creation (atomic GetOrAdd).
+/// Each value also carries its own expiry, checked against the injected clock so that tests can move time; a value
+/// past its time is never returned.
 /// </summary>
 public sealed class BoundedCache<TKey, TValue>(int capacity, TimeProvider time)
     where TKey : notnull
 {
-    private readonly Dictionary<TKey, LinkedListNode<Entry>> _entries = new();
-    private readonly LinkedList<Entry> _order = new();
-    private readonly Lock _lock = new();
+    /// <summary>The LRU keeps hot, warm and cold queues, so it needs room for at least one entry in each.</summary>
+    public const int MinimumCapacity = 3;
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _entries.Count;
-            }
-        }
-    }
+    private readonly IAsyncCache<TKey, Entry> _entries = new ConcurrentLruBuilder<TKey, Entry>()
+        .WithCapacity(Math.Max(MinimumCapacity, capacity))
+        .AsAsyncCache()
+        .WithAtomicGetOrAdd()
+        .Build();
+
+    public int Count => _entries.Count;
 
     public bool TryGet(TKey key, out TValue value)
     {
-        lock (_lock)
+        if (_entries.TryGet(key, out var entry))
         {
-            if (_entries.TryGetValue(key, out var node))
+            if (entry.ExpiresAt > time.GetUtcNow())
             {
-                if (node.Value.ExpiresAt > time.GetUtcNow())
-                {
-                    _order.Remove(node);
-                    _order.AddFirst(node);
-                    value = node.Value.Value;
-                    return true;
-                }
-
-                Remove(node);
+                value = entry.Value;
+                return true;
             }
 
-            value = default!;
-            return false;
+            _entries.TryRemove(new KeyValuePair<TKey, Entry>(key, entry));
         }
+
+        value = default!;
+        return false;
     }
 
     /// <summary>Stores a value until <paramref name="expiresAt"/>; a value already expired is not stored.</summary>
     public void Set(TKey key, TValue value, DateTimeOffset expiresAt)
     {
-        lock (_lock)
+        if (expiresAt <= time.GetUtcNow())
         {
-            if (_entries.TryGetValue(key, out var existing))
-            {
-                Remove(existing);
-            }
-
-            if (expiresAt <= time.GetUtcNow())
-            {
-                return;
-            }
-
-            while (_entries.Count >= capacity && _order.Last is { } oldest)
-            {
-                Remove(oldest);
-            }
-
-            _entries[key] = _order.AddFirst(new Entry(key, value, expiresAt));
+            _entries.TryRemove(key);
+            return;
         }
+
+        _entries.AddOrUpdate(key, new Entry(value, expiresAt));
     }
 
-    /// <summary>Returns the live value, or adds the one <paramref name="create"/> makes; both under the cache's lock.</summary>
-    public TValue GetOrAdd(TKey key, Func<TValue> create, DateTimeOffset expiresAt)
+    /// <summary>
+    /// Returns the live value, or the one <paramref name="create"/> makes: concurrent callers of a missing key wait for
+    /// the same creation (each may stop waiting when its own <paramref name="cancellationToken"/> fires), and a creation
+    /// that fails is not kept, so the next call tries again.
+    /// </summary>
+    public async Task<TValue> GetOrAddAsync(TKey key, Func<TKey, Task<(TValue Value, DateTimeOffset ExpiresAt)>> create, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        if (TryGet(key, out var cached))
         {
-            if (TryGet(key, out var value))
-            {
-                return value;
-            }
-
-            value = create();
-            Set(key, value, expiresAt);
-            return value;
+            return cached;
         }
+
+        var entry = await _entries.GetOrAddAsync(key, async k =>
+        {
+            var (value, expiresAt) = await create(k);
+            return new Entry(value, expiresAt);
+        }).AsTask().WaitAsync(cancellationToken);
+        return entry.Value;
     }
 
-    private void Remove(LinkedListNode<Entry> node)
-    {
-        _order.Remove(node);
-        _entries.Remove(node.Value.Key);
-    }
-
-    private sealed record Entry(TKey Key, TValue Value, DateTimeOffset ExpiresAt);
+    private sealed record Entry(TValue Value, DateTimeOffset ExpiresAt);
 }

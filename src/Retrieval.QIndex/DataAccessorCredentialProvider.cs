@@ -35,7 +35,6 @@ public sealed class DataAccessorCredentialProvider : IDataAccessorCredentialProv
     private readonly AWSCredentials? _isvCredentials;
     private readonly BoundedCache<CallerKey, ImmutableCredentials> _callers;
     private readonly BoundedCache<RoleKey, ImmutableCredentials> _roleSessions;
-    private readonly ConcurrentDictionary<CallerKey, Lazy<Task<ImmutableCredentials>>> _inflight = new();
     private readonly ConcurrentDictionary<string, AmazonSecurityTokenServiceClient> _stsClients = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -62,24 +61,12 @@ public sealed class DataAccessorCredentialProvider : IDataAccessorCredentialProv
         var token = principal.AccessToken
             ?? throw new RetrievalException(RetrievalErrorCode.Unauthenticated, "this tenant's backend needs the caller's own token");
         var key = new CallerKey(route.TenantId, principal.Subject, route.Region, route.DataAccessorRoleArn, route.IdcApplicationArn, route.ExternalId);
-        if (_callers.TryGet(key, out var cached))
-        {
-            return cached;
-        }
 
         // One exchange per caller at a time: concurrent calls of the same subject wait for the same result.
-        var flight = _inflight.GetOrAdd(key, k => new Lazy<Task<ImmutableCredentials>>(() => CreateAsync(route, k, token)));
-        try
-        {
-            return await flight.Value.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            _inflight.TryRemove(KeyValuePair.Create(key, flight));
-        }
+        return await _callers.GetOrAddAsync(key, k => CreateAsync(route, k, token), cancellationToken);
     }
 
-    private async Task<ImmutableCredentials> CreateAsync(QIndexRoute route, CallerKey key, string callerToken)
+    private async Task<(ImmutableCredentials, DateTimeOffset)> CreateAsync(QIndexRoute route, CallerKey key, string callerToken)
     {
         var roleSession = await RoleSessionAsync(route);
         var identityContext = await ExchangeAsync(route, roleSession, callerToken);
@@ -91,9 +78,7 @@ public sealed class DataAccessorCredentialProvider : IDataAccessorCredentialProv
             Tags = [new Tag { Key = ExternalIdTagKey, Value = route.ExternalId }],
             ProvidedContexts = [new ProvidedContext { ProviderArn = IdentityCenterContextProvider, ContextAssertion = identityContext }],
         });
-        var credentials = ToImmutable(response.Credentials);
-        _callers.Set(key, credentials, RefreshAt(response.Credentials));
-        return credentials;
+        return (ToImmutable(response.Credentials), RefreshAt(response.Credentials));
     }
 
     /// <summary>Step 1: the ISV role session for the tenant, tagged with its external id; the same for all of the tenant's callers.</summary>

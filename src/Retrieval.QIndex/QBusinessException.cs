@@ -12,5 +12,9 @@ public sealed class QBusinessException(string errorType, HttpStatusCode status, 
 
     public HttpStatusCode Status { get; } = status;
 
-    public bool IsRetryable => ErrorType is "ThrottlingException" or "InternalServerException" || (int)Status is 429 or >= 500;
+    public bool IsRetryable => IsRetryableError(ErrorType, Status);
+
+    /// <summary>Throttling and server-side failures are worth another attempt; everything else would fail the same way again.</summary>
+    public static bool IsRetryableError(string? errorType, HttpStatusCode status) =>
+        errorType is "ThrottlingException" or "InternalServerException" || (int)status is 429 or >= 500;
 }

@@ -58,7 +58,7 @@ public sealed class QIndexBackend(
         }
 
         var passages = (response.RelevantContent ?? []).Where(c => !string.IsNullOrEmpty(c.DocumentId)).ToList();
-        recent.Remember(principal.TenantId, principal.Subject, passages);
+        await recent.RememberAsync(principal.TenantId, principal.Subject, passages, cancellationToken);
 
         // Q index returns passages; a document whose several passages matched is one hit, at its best passage's rank.
         var hits = passages

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace McpRag.Retrieval.Backends.QIndex;
 
 /// <summary>
-/// Refuses bad <c>McpRag:QIndex</c> settings at start-up with the one-line reason of <see cref="QIndexOptions.Validate"/>,
-/// and a <see cref="QIndexOptions.SessionDuration"/> over one hour when the server's own AWS credentials are role
+/// Refuses bad <c>McpRag:QIndex</c> settings at start-up with the one-line reasons of the attributes on
+/// <see cref="QIndexOptions"/> (checked by the generated <see cref="QIndexOptionsAttributesValidator"/>), and a <see cref="QIndexOptions.SessionDuration"/> over one hour when the server's own AWS credentials are role
 /// credentials: AssumeRole from a role session is role chaining, which STS caps at one hour, so every call would fail.
 /// </summary>
 /// <remarks>
@@ -21,9 +21,10 @@ public sealed class QIndexOptionsValidator(IServiceProvider services) : IValidat
 
     public ValidateOptionsResult Validate(string? name, QIndexOptions options)
     {
-        if (QIndexOptions.Validate(options) is { } error)
+        var attributes = new QIndexOptionsAttributesValidator().Validate(name, options);
+        if (attributes.Failed)
         {
-            return ValidateOptionsResult.Fail(error);
+            return attributes;
         }
 
         return options.SessionDuration > RoleChainingLimit && ServerUsesRoleCredentials()

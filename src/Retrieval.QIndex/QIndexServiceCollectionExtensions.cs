@@ -17,12 +17,11 @@ public static class QIndexServiceCollectionExtensions
     public static IServiceCollection AddQIndexBackend(this IServiceCollection services)
     {
         services.AddOptions<QIndexOptions>().BindConfiguration(QIndexOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<QIndexOptions>, QIndexOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QIndexOptions>, QIndexOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<QBusinessRequestSigner>();
         services.AddSingleton(sp => new RecentResults(sp.GetRequiredService<IOptions<QIndexOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDataAccessorCredentialProvider, DataAccessorCredentialProvider>();
-        services.AddHttpClient(SearchRelevantContentClient.HttpClientName);
+        services.AddHttpClient(SearchRelevantContentClient.HttpClientName).AddQBusinessResilience().AddAwsSigning();
         services.AddSingleton<ISearchRelevantContentClient, SearchRelevantContentClient>();
         services.AddSingleton<QIndexBackend>();
         services.AddSingleton<IRetrievalBackend>(sp => sp.GetRequiredService<QIndexBackend>());

@@ -13,10 +13,13 @@ public sealed class RecentResults(QIndexOptions options, TimeProvider time)
 
     private readonly BoundedCache<(string Tenant, string Subject), BoundedCache<string, RetrievalDocument>> _callers = new(options.CredentialCacheSize, time);
 
-    public void Remember(string tenantId, string subject, IEnumerable<RelevantContent> passages)
+    public async Task RememberAsync(string tenantId, string subject, IEnumerable<RelevantContent> passages, CancellationToken cancellationToken)
     {
         var expires = time.GetUtcNow() + options.RecentResultsLifetime;
-        var documents = _callers.GetOrAdd((tenantId, subject), () => new BoundedCache<string, RetrievalDocument>(options.RecentDocumentsPerCaller, time), expires);
+        var documents = await _callers.GetOrAddAsync(
+            (tenantId, subject),
+            _ => Task.FromResult((new BoundedCache<string, RetrievalDocument>(options.RecentDocumentsPerCaller, time), expires)),
+            cancellationToken);
         _callers.Set((tenantId, subject), documents, expires);
         foreach (var passage in passages)
         {

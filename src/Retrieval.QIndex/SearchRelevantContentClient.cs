@@ -5,22 +5,18 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amazon.Runtime;
 using McpRag.Retrieval.Aws;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.Timeout;
 
 namespace McpRag.Retrieval.Backends.QIndex;
 
 /// <summary>
 /// A small restJson1 client for <c>POST /applications/{applicationId}/relevant-content</c> at
-/// <c>https://qbusiness.{region}.api.aws</c>. Every attempt is signed afresh; throttling and server errors are
-/// retried with exponential back-off and jitter (honouring <c>Retry-After</c>), then reported.
+/// <c>https://qbusiness.{region}.api.aws</c>. The named HttpClient carries the retry and timeout pipeline of
+/// <see cref="QBusinessResilience"/> and, below it, <see cref="AwsSigningHandler"/>, so every attempt is signed afresh;
+/// this class builds the request, names whose credentials sign it and reads the final answer.
 /// </summary>
-public sealed class SearchRelevantContentClient(
-    IHttpClientFactory httpClients,
-    QBusinessRequestSigner signer,
-    IOptions<QIndexOptions> options,
-    TimeProvider time,
-    ILogger<SearchRelevantContentClient> logger) : ISearchRelevantContentClient
+public sealed class SearchRelevantContentClient(IHttpClientFactory httpClients, IOptions<QIndexOptions> options) : ISearchRelevantContentClient
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -29,54 +25,36 @@ public sealed class SearchRelevantContentClient(
 
     public const string HttpClientName = "qbusiness";
 
+    public const string SigningName = "qbusiness";
+
     private readonly QIndexOptions _options = options.Value;
 
     public async Task<SearchRelevantContentResponse> SearchRelevantContentAsync(
         string region, string applicationId, SearchRelevantContentRequest request, ImmutableCredentials credentials, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, Json);
-        var http = httpClients.CreateClient(HttpClientName);
         var uri = new Uri(Endpoint(region), $"applications/{Uri.EscapeDataString(applicationId)}/relevant-content");
-        for (var attempt = 1; ; attempt++)
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        AwsSigningScope.For(credentials, region, SigningName).Set(message);
+        try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            signer.Sign(message, body, credentials, region);
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.RequestTimeout);
-            QBusinessException error;
-            TimeSpan? retryAfter;
-            try
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
             {
-                using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token);
-                if (response.IsSuccessStatusCode)
-                {
-                    return await response.Content.ReadFromJsonAsync<SearchRelevantContentResponse>(Json, timeout.Token)
-                        ?? throw new QBusinessException("SerializationException", response.StatusCode, "empty response body");
-                }
-
-                error = await ReadErrorAsync(response, timeout.Token);
-                retryAfter = response.Headers.RetryAfter?.Delta;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                error = new QBusinessException("RequestTimeout", HttpStatusCode.GatewayTimeout, "no answer within the request timeout");
-                retryAfter = null;
-            }
-            catch (JsonException ex)
-            {
-                throw new QBusinessException("SerializationException", HttpStatusCode.OK, "response is not a SearchRelevantContent answer: " + ex.Message);
+                throw await ReadErrorAsync(response, cancellationToken);
             }
 
-            if (!error.IsRetryable || attempt >= _options.MaxAttempts)
-            {
-                throw error;
-            }
-
-            var delay = Backoff(attempt, retryAfter);
-            logger.LogDebug("SearchRelevantContent {ErrorType}; attempt {Attempt} of {MaxAttempts}, next in {Delay}", error.ErrorType, attempt, _options.MaxAttempts, delay);
-            await Task.Delay(delay, time, cancellationToken);
+            return await response.Content.ReadFromJsonAsync<SearchRelevantContentResponse>(Json, cancellationToken)
+                ?? throw new QBusinessException("SerializationException", response.StatusCode, "empty response body");
+        }
+        catch (TimeoutRejectedException)
+        {
+            throw new QBusinessException("RequestTimeout", HttpStatusCode.GatewayTimeout, "no answer within the request timeout");
+        }
+        catch (JsonException ex)
+        {
+            throw new QBusinessException("SerializationException", HttpStatusCode.OK, "response is not a SearchRelevantContent answer: " + ex.Message);
         }
     }
 
@@ -84,14 +62,6 @@ public sealed class SearchRelevantContentClient(
     {
         var url = _options.QBusinessServiceUrl ?? $"https://qbusiness.{region}.api.aws";
         return new Uri(url.EndsWith('/') ? url : url + "/");
-    }
-
-    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
-    {
-        var exponential = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
-        var jittered = exponential * (0.5 + (Random.Shared.NextDouble() / 2));
-        var hinted = retryAfter is { } hint && hint > jittered ? hint : jittered;
-        return hinted > TimeSpan.FromSeconds(20) ? TimeSpan.FromSeconds(20) : hinted;
     }
 
     /// <summary>restJson1 errors: the shape name from <c>X-Amzn-ErrorType</c>, else <c>__type</c> or <c>code</c> in the body.</summary>
@@ -121,7 +91,7 @@ public sealed class SearchRelevantContentClient(
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary><c>aws.qbusiness#ThrottlingException:http://…</c> → <c>ThrottlingException</c>.</summary>
-    private static string? ShapeName(string? type)
+    internal static string? ShapeName(string? type)
     {
         if (string.IsNullOrWhiteSpace(type))
         {

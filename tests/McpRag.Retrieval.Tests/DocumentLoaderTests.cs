@@ -23,6 +23,34 @@ public sealed class DocumentLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_FrontMatterWithLists_LoadsEachListAsAMultiValuedAttribute()
+    {
+        var file = Write("kb/vpn.md", "---\ntitle: \"VPN: setup\"\ntags: [network, remote-work]\nregions:\n  - eu\n  - us\nowner: it\nempty: []\nnested:\n  team: infra\n---\nConnect with the client.\n");
+
+        var document = Assert.Single(DocumentLoader.Load(file, _root));
+
+        Assert.Equal("VPN: setup", document.Title);
+        Assert.Equal(["network", "remote-work"], document.Attributes["tags"]);
+        Assert.Equal(["eu", "us"], document.Attributes["regions"]);
+        Assert.Equal(["it"], document.Attributes["owner"]);
+        Assert.False(document.Attributes.ContainsKey("empty"));
+        Assert.False(document.Attributes.ContainsKey("nested"));
+        Assert.Equal("Connect with the client.", document.Text);
+    }
+
+    [Fact]
+    public void Load_FrontMatterNotYaml_ThrowsInvalidArgumentNamingFileAndLine()
+    {
+        var file = Write("kb/broken.md", "---\ntitle: ok\ntags: [unclosed\n---\nText.\n");
+
+        var error = Assert.Throws<RetrievalException>(() => DocumentLoader.Load(file, _root));
+
+        Assert.Equal(RetrievalErrorCode.InvalidArgument, error.Code);
+        Assert.StartsWith(Path.Combine("kb", "broken.md") + ": front matter is not valid YAML (line ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public void Load_TextWithoutFrontMatter_UsesFirstHeadingAsTitle()
     {
         var file = Write("notes.txt", "# Opening hours\nMonday to Friday.");

@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using McpRag.Retrieval.Tenancy;
 
 namespace McpRag.McpServer.Throttling;
 
 /// <summary>Per-tenant throttling (<c>McpRag:Throttling</c>).</summary>
-public sealed class ThrottlingOptions
+public sealed class ThrottlingOptions : IValidatableObject
 {
     public const string Section = "McpRag:Throttling";
 
@@ -18,4 +19,23 @@ public sealed class ThrottlingOptions
 
     /// <summary>Quota for tenants whose route sets none (and for the fields a route leaves out).</summary>
     public TenantQuota DefaultQuota { get; set; } = new();
+
+    /// <summary>The store is one of two, Redis needs its address, and the default quota follows the routing table's rules.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Store is not ("local" or "redis"))
+        {
+            yield return new ValidationResult("McpRag:Throttling:Store must be 'local' or 'redis'");
+        }
+
+        if (Store == "redis" && string.IsNullOrWhiteSpace(Redis))
+        {
+            yield return new ValidationResult("McpRag:Throttling:Redis must name the Redis server when Store is 'redis'");
+        }
+
+        if (DefaultQuota.Validate() is not null)
+        {
+            yield return new ValidationResult("McpRag:Throttling:DefaultQuota values must all be at least 1");
+        }
+    }
 }

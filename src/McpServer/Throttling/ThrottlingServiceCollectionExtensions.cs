@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace McpRag.McpServer.Throttling;
@@ -8,11 +9,8 @@ public static class ThrottlingServiceCollectionExtensions
     /// <summary>Per-tenant throttling, in this process or shared through Redis (<c>McpRag:Throttling</c>).</summary>
     public static IServiceCollection AddThrottling(this IServiceCollection services)
     {
-        services.AddOptions<ThrottlingOptions>().BindConfiguration(ThrottlingOptions.Section)
-            .Validate(o => o.Store is "local" or "redis", "McpRag:Throttling:Store must be 'local' or 'redis'")
-            .Validate(o => o.Store != "redis" || !string.IsNullOrWhiteSpace(o.Redis), "McpRag:Throttling:Redis must name the Redis server when Store is 'redis'")
-            .Validate(o => o.DefaultQuota.Validate() is null, "McpRag:Throttling:DefaultQuota values must all be at least 1")
-            .ValidateOnStart();
+        services.AddOptions<ThrottlingOptions>().BindConfiguration(ThrottlingOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThrottlingOptions>, ThrottlingOptionsValidator>());
         services.AddSingleton<IRateLimitStore>(sp => sp.GetRequiredService<IOptions<ThrottlingOptions>>().Value.Store == "redis"
             ? ActivatorUtilities.CreateInstance<RedisRateLimitStore>(sp)
             : new LocalRateLimitStore());

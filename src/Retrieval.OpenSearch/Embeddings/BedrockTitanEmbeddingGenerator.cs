@@ -10,7 +10,7 @@ namespace McpRag.Retrieval.Embeddings;
 
 /// <summary>
 /// Amazon Titan Text Embeddings V2 through Bedrock Runtime <c>InvokeModel</c>, written over HttpClient and signed with
-/// SigV4 (signing name <c>bedrock</c>) because the Bedrock SDK package is not available to this project. It is the
+/// SigV4 (signing name <c>bedrock</c>, by the <see cref="AwsSigningHandler"/> of the HttpClient it is given) because the Bedrock SDK package is not available to this project. It is the
 /// query embedder for OpenSearch indexes built with Titan; the vector size (256, 512 or 1024) must match the index.
 /// </summary>
 public sealed class BedrockTitanEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
@@ -65,7 +65,7 @@ public sealed class BedrockTitanEmbeddingGenerator : IEmbeddingGenerator<string,
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        await AwsRequestSigner.SignAsync(request, body, _credentials.GetCredentials(), _options.Region, SigningName, cancellationToken);
+        new AwsSigningScope(_credentials.GetCredentials(), _options.Region, SigningName).Set(request);
 
         HttpResponseMessage response;
         try

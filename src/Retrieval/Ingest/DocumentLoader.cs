@@ -8,8 +8,9 @@ namespace McpRag.Retrieval.Ingest;
 /// found under (without extension), so re-ingesting the same file replaces the same document.
 /// </summary>
 /// <remarks>
-/// Markdown and text files may start with a <c>---</c> front-matter block of <c>key: value</c> lines:
-/// <c>title</c> and <c>url</c> become the document's fields, every other key an attribute that filters can match.
+/// Markdown and text files may start with a <c>---</c> YAML front-matter block (see <see cref="FrontMatter"/>):
+/// <c>title</c> and <c>url</c> become the document's fields, every other key an attribute that filters can match,
+/// with several values when the key holds a list.
 /// JSON files hold one object or an array of objects with <c>id</c>, <c>title</c>, <c>text</c>, <c>url</c>, <c>attributes</c>.
 /// </remarks>
 public static class DocumentLoader
@@ -56,18 +57,33 @@ public static class DocumentLoader
         var content = File.ReadAllText(file);
         return Path.GetExtension(file).Equals(".json", StringComparison.OrdinalIgnoreCase)
             ? LoadJson(content, id, relative)
-            : [LoadText(content, id)];
+            : [LoadText(content, id, relative)];
     }
 
-    internal static RetrievalDocument LoadText(string content, string id)
+    internal static RetrievalDocument LoadText(string content, string id, string relative)
     {
-        var (fields, body) = FrontMatter.Split(content);
-        var title = fields.GetValueOrDefault("title") ?? FirstHeading(body) ?? Path.GetFileName(id);
+        IReadOnlyDictionary<string, IReadOnlyList<string>> fields;
+        string body;
+        try
+        {
+            (fields, body) = FrontMatter.Split(content);
+        }
+        catch (FormatException ex)
+        {
+            throw RetrievalException.Invalid($"{relative}: {ex.Message}");
+        }
+
+        var title = OneValue(fields, "title") ?? FirstHeading(body) ?? Path.GetFileName(id);
         var attributes = fields
-            .Where(f => f.Key is not ("title" or "url") && !SearchLimits.ReservedAttributes.Contains(f.Key))
-            .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)[f.Value], StringComparer.Ordinal);
-        return new RetrievalDocument(id, title, body.Trim()) { Url = fields.GetValueOrDefault("url"), Attributes = attributes };
+            .Where(f => !f.Key.Equals("title", StringComparison.OrdinalIgnoreCase) && !f.Key.Equals("url", StringComparison.OrdinalIgnoreCase)
+                && !SearchLimits.ReservedAttributes.Contains(f.Key))
+            .ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        return new RetrievalDocument(id, title, body.Trim()) { Url = OneValue(fields, "url"), Attributes = attributes };
     }
+
+    /// <summary>A field that is one scalar (title, url); a list there is not a title.</summary>
+    private static string? OneValue(IReadOnlyDictionary<string, IReadOnlyList<string>> fields, string name) =>
+        fields.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 
     private static IReadOnlyList<RetrievalDocument> LoadJson(string content, string fileId, string relative)
     {

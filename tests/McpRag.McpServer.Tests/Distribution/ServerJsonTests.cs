@@ -27,26 +27,27 @@ public sealed class ServerJsonTests
         Assert.Equal(ServerJsonSchema.SchemaUrl, document["$schema"]!.GetValue<string>());
     }
 
-    public static TheoryData<string, string> BrokenDocuments() => new()
+    /// <summary>Each break, where the schema reports it (JSON pointer), by which keyword, and a word of the message.</summary>
+    public static TheoryData<string, string, string, string> BrokenDocuments() => new()
     {
-        { "missing name", "$.name: is required" },
-        { "name without namespace", "$.name: must be reverse-DNS" },
-        { "long description", "$.description: length must be 1..100" },
-        { "version range", "$.version: must be one exact version" },
-        { "latest package version", "$.packages[0].version: must be a specific version" },
-        { "missing transport", "$.packages[0].transport: is required" },
-        { "unknown package property", "$.packages[0].command: is not a package property" },
-        { "positional without value", "$.packages[0].packageArguments[0]: a positional argument needs value or valueHint" },
-        { "named without name", "$.packages[0].packageArguments[1].name: is required" },
-        { "environment variable without name", "$.packages[0].environmentVariables[0].name: is required" },
-        { "secret flag as text", "$.packages[0].environmentVariables[0].isSecret: must be a boolean" },
-        { "unknown input format", "$.packages[0].environmentVariables[0].format: must be one of" },
-        { "repository without source", "$.repository.source: is required" },
+        { "missing name", "", "required", "name" },
+        { "name without namespace", "/name", "pattern", "" },
+        { "long description", "/description", "maxLength", "" },
+        { "version range", "/version", "pattern", "" },
+        { "latest package version", "/packages/0/version", "pattern", "" },
+        { "missing transport", "/packages/0", "required", "transport" },
+        { "unknown package property", "/packages/0/command", "false", "" },
+        { "positional without value", "/packages/0/packageArguments/0", "required", "value" },
+        { "named without name", "/packages/0/packageArguments/1", "required", "name" },
+        { "environment variable without name", "/packages/0/environmentVariables/0", "required", "name" },
+        { "secret flag as text", "/packages/0/environmentVariables/0/isSecret", "type", "boolean" },
+        { "unknown input format", "/packages/0/environmentVariables/0/format", "enum", "" },
+        { "repository without source", "/repository", "required", "source" },
     };
 
     [Theory]
     [MemberData(nameof(BrokenDocuments))]
-    public void Validate_BrokenDocument_ReportsTheViolation(string change, string expected)
+    public void Validate_BrokenDocument_ReportsTheViolation(string change, string location, string keyword, string detail)
     {
         var document = Load();
         var package = document["packages"]![0]!.AsObject();
@@ -69,7 +70,27 @@ public sealed class ServerJsonTests
             default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
         }
 
-        Assert.Contains(ServerJsonSchema.Validate(document), e => e.StartsWith(expected, StringComparison.Ordinal));
+        var errors = ServerJsonSchema.Validate(document);
+        Assert.True(errors.Any(e => e.StartsWith($"{location} {keyword}:", StringComparison.Ordinal) && e.Contains(detail, StringComparison.Ordinal)), string.Join("\n", errors));
+    }
+
+    [Theory]
+    [InlineData("0.1.0", true)]
+    [InlineData("1.0.0-beta.1", true)]
+    [InlineData("10.2.3", true)]
+    [InlineData("^1.2.3", false)]
+    [InlineData("~1.2.3", false)]
+    [InlineData(">=1.2.3", false)]
+    [InlineData("1.x", false)]
+    [InlineData("1.*", false)]
+    [InlineData("1.0.0 - 2.0.0", false)]
+    [InlineData("1.0.0 || 2.0.0", false)]
+    public void Validate_Version_AcceptsOnlyOneExactVersion(string version, bool valid)
+    {
+        var document = Load();
+        document["version"] = version;
+
+        Assert.Equal(valid, ServerJsonSchema.Validate(document).Count == 0);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using McpRag.Retrieval.Aws;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Search;
 using WireMock.RequestBuilders;
@@ -13,7 +14,7 @@ public sealed class BedrockTitanWireTests : IDisposable
 {
     private readonly WireMockServer _fake = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:" + FreePort()] });
     private readonly OpenSearchTestHost _host = new();
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = new(new AwsSigningHandler(new AwsRequestSigner(TimeProvider.System)) { InnerHandler = new SocketsHttpHandler() });
 
     private BedrockTitanEmbeddingGenerator Generator(int dimensions) =>
         new(_http, _host.Credentials, new BedrockOptions { Region = "us-west-2", Endpoint = new Uri(_fake.Url!) }, dimensions);

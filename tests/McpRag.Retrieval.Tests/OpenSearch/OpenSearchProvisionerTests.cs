@@ -142,10 +142,7 @@ public sealed class OpenSearchProvisionerTests : IDisposable
 
     private sealed class StaticAdmin : IOpenSearchAuthorizer
     {
-        public ValueTask AuthorizeAsync(HttpRequestMessage request, byte[]? body, CancellationToken cancellationToken)
-        {
+        public void Authorize(HttpRequestMessage request) =>
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", "YWRtaW46dGVzdA==");
-            return ValueTask.CompletedTask;
-        }
     }
 }

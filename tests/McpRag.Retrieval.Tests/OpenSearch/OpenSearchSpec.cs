@@ -149,7 +149,7 @@ internal static partial class OpenSearchSpec
     }
 
     /// <summary>YAML to JSON with YAML's core-schema scalars: plain <c>true</c>, <c>1</c>, <c>1.5</c>, <c>null</c> keep their types.</summary>
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    internal static JsonNode? ToJson(YamlNode node) => node switch
     {
         YamlMappingNode map => new JsonObject(map.Children.Select(c => new KeyValuePair<string, JsonNode?>(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
         YamlSequenceNode list => new JsonArray(list.Children.Select(ToJson).ToArray()),

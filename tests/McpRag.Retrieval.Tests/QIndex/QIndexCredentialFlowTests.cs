@@ -157,15 +157,16 @@ public sealed class QIndexCredentialFlowTests
     }
 
     [Fact]
-    public async Task SearchAsync_MoreCallersThanCacheSize_EvictsLeastRecentlyUsed()
+    public async Task SearchAsync_MoreCallersThanCacheSize_EvictsTheOldestUnusedCaller()
     {
-        await using var host = await QIndexTestHost.StartAsync(new Dictionary<string, string?> { ["McpRag:QIndex:CredentialCacheSize"] = "2" });
+        await using var host = await QIndexTestHost.StartAsync(new Dictionary<string, string?> { ["McpRag:QIndex:CredentialCacheSize"] = "3" });
         await host.SearchAsync(QIndexTestHost.Caller("alice"));
         await host.SearchAsync(QIndexTestHost.Caller("bob"));
         await host.SearchAsync(QIndexTestHost.Caller("carol"));
+        await host.SearchAsync(QIndexTestHost.Caller("dave"));
         host.Fakes.ClearRequests();
 
-        await host.SearchAsync(QIndexTestHost.Caller("carol"));
+        await host.SearchAsync(QIndexTestHost.Caller("dave"));
         Assert.Equal(["qbusiness"], host.Services());
 
         host.Fakes.ClearRequests();

@@ -74,6 +74,64 @@ public sealed class QIndexErrorTests
     }
 
     [Fact]
+    public async Task SearchAsync_ThrottledWithRetryAfter_RetriesAfterTheHintSignedAnew()
+    {
+        await using var host = await QIndexTestHost.StartAsync();
+        var attempts = 0;
+        host.Fakes.QBusiness = _ => Interlocked.Increment(ref attempts) == 1
+            ? FakeResponse.RestJsonError(429, "ThrottlingException", """{"message": "slow down"}""") with { Headers = new Dictionary<string, string> { ["X-Amzn-ErrorType"] = "ThrottlingException", ["Retry-After"] = "3" } }
+            : FakeResponse.Json(QIndexTestHost.RelevantContent(("doc-1", "One", "text", "HIGH")));
+        var first = host.Time.GetUtcNow();
+
+        var search = host.SearchAsync(QIndexTestHost.Caller("alice"));
+        await WaitForAsync(() => host.Logs.All.Contains("OnRetry", StringComparison.Ordinal), "the retry of the throttled attempt");
+        host.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, Volatile.Read(ref attempts));
+
+        // The retry's delay starts right after it is logged: step the clock until the second attempt is sent.
+        for (var step = 0; step < 10 && Volatile.Read(ref attempts) < 2; step++)
+        {
+            host.Time.Advance(TimeSpan.FromSeconds(1));
+            await WaitForAsync(() => Volatile.Read(ref attempts) == 2, "the second attempt", TimeSpan.FromMilliseconds(200), failOnTimeout: false);
+        }
+
+        var page = await search.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal("doc-1", Assert.Single(page.Hits).Id);
+        var dates = host.Fakes.Requests.Where(r => r.Service == "qbusiness").Select(r => r.Header("X-Amz-Date")!).ToList();
+        Assert.Equal(2, dates.Count);
+        Assert.Equal(Stamp(first), dates[0]);
+        Assert.True(string.CompareOrdinal(dates[1], Stamp(first.AddSeconds(3))) >= 0, $"retried at {dates[1]}, before the 3 s Retry-After from {dates[0]}");
+    }
+
+    [Fact]
+    public async Task SearchAsync_ValidationError_IsNotRetried()
+    {
+        await using var host = await QIndexTestHost.StartAsync(new Dictionary<string, string?> { ["McpRag:QIndex:MaxAttempts"] = "5" });
+        host.Fakes.QBusiness = _ => FakeResponse.RestJsonError(400, "ValidationException", """{"message": "bad"}""");
+
+        await Assert.ThrowsAsync<RetrievalException>(() => host.SearchAsync(QIndexTestHost.Caller("alice")));
+
+        Assert.Single(host.Fakes.Requests, r => r.Service == "qbusiness");
+    }
+
+    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task WaitForAsync(Func<bool> condition, string what, TimeSpan? limit = null, bool failOnTimeout = true)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.False(failOnTimeout, "timed out waiting for " + what);
+                return;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task SearchAsync_ServerErrorOnEveryAttempt_IsBackendUnavailable()
     {
         await using var host = await QIndexTestHost.StartAsync();
