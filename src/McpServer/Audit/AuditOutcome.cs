@@ -1,7 +1,7 @@
 namespace McpRag.McpServer.Audit;
 
 /// <summary>The audit trail's fixed set of outcomes (error codes map to them in <see cref="Pipeline.ErrorCodes"/>).</summary>
-public static class AuditOutcome
+internal static class AuditOutcome
 {
     public const string Ok = "ok";
     public const string InvalidArgument = "invalid_argument";

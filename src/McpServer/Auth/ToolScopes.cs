@@ -8,7 +8,7 @@ namespace McpRag.McpServer.Auth;
 /// HTTP scope check, the per-call filter and the per-caller <c>tools/list</c>. A tool without a declaration is a
 /// start-up error, never a default.
 /// </summary>
-public sealed class ToolScopes
+internal sealed class ToolScopes
 {
     private readonly Dictionary<string, string> _required = new(StringComparer.Ordinal);
 

@@ -16,7 +16,7 @@ namespace McpRag.McpServer.Hosting;
 /// <c>WWW-Authenticate: Bearer resource_metadata=…</c> otherwise), protected-resource metadata is served per
 /// RFC 9728, and a tool call without the tool's scope is refused with 403 <c>insufficient_scope</c>.
 /// </summary>
-public static class HttpServerHost
+internal static class HttpServerHost
 {
     public const string McpPath = "/mcp";
 

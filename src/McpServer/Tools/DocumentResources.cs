@@ -13,7 +13,7 @@ namespace McpRag.McpServer.Tools;
 /// the same way: a document of another tenant is "not found", exactly like a missing one.
 /// </summary>
 [McpServerResourceType]
-public sealed class DocumentResources
+internal sealed class DocumentResources
 {
     public const string Scheme = "mcprag";
 

@@ -13,7 +13,7 @@ namespace McpRag.McpServer.Tools;
 /// closed-world: they only ever see the caller's own tenant.
 /// </summary>
 [McpServerToolType]
-public sealed class SearchTools(CursorCodec cursors)
+internal sealed class SearchTools(CursorCodec cursors)
 {
     [ToolScope(TenantPrincipal.ReadScope)]
     [McpServerTool(Name = "search", Title = "Search the knowledge base", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, UseStructuredContent = true, OutputSchemaType = typeof(SearchToolResult))]

@@ -12,7 +12,7 @@ namespace McpRag.McpServer.Tools;
 /// on errors and throw instead of showing the error to the agent, while every client reads the text. Only
 /// <see cref="RetrievalException"/> messages reach the caller; they are written to be safe to show.
 /// </summary>
-public static class ToolErrors
+internal static class ToolErrors
 {
     public static CallToolResult From(RetrievalException error) => new()
     {
