@@ -12,7 +12,7 @@ using ModelContextProtocol.Protocol;
 
 namespace McpRag.McpServer.Hosting;
 
-/// <summary>The services and MCP server both transports share: retrieval, token validation, tools and the per-call filter.</summary>
+/// <summary>The services and MCP server both transports share: retrieval, token validation, tools and the per-call pipeline.</summary>
 internal static class McpRagServerExtensions
 {
     public const string ServerName = "mcprag";
