@@ -22,34 +22,12 @@ public sealed class DownstreamSigningKey(IOptions<OpenSearchOptions> options, IO
 
     private static RsaSecurityKey LoadOrCreate(string path)
     {
-        var rsa = RSA.Create();
-        if (!File.Exists(path))
+        SecretFile.CreateOnce(path, () =>
         {
-            rsa.KeySize = 2048;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var temp = path + "." + Environment.ProcessId + ".tmp";
-            var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(new FileStream(temp, fileOptions)))
-            {
-                writer.Write(rsa.ExportPkcs8PrivateKeyPem());
-            }
-
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created the key first: use theirs, so every process signs with the same key.
-                File.Delete(temp);
-            }
-        }
-
+            using var created = RSA.Create(2048);
+            return created.ExportPkcs8PrivateKeyPem();
+        });
+        var rsa = RSA.Create();
         rsa.ImportFromPem(File.ReadAllText(path));
 
         var thumbprint = SHA256.HashData(rsa.ExportSubjectPublicKeyInfo());

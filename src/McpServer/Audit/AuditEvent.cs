@@ -4,7 +4,7 @@ namespace McpRag.McpServer.Audit;
 /// One record per tool call and per request rejected before reaching a tool. It names who did what with which
 /// outcome; it never holds the token or document text, and the query text only when configured.
 /// </summary>
-public sealed record AuditEvent
+internal sealed record AuditEvent
 {
     public required DateTimeOffset Time { get; init; }
 

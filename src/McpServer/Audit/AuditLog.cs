@@ -13,7 +13,7 @@ namespace McpRag.McpServer.Audit;
 /// queue drained by a background writer, and events that do not fit are counted (<see cref="Dropped"/>) and
 /// reported, not silently lost.
 /// </summary>
-public sealed class AuditLog : BackgroundService
+internal sealed class AuditLog : BackgroundService
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -1,7 +1,7 @@
 namespace McpRag.McpServer.Audit;
 
 /// <summary>Audit trail settings (<c>McpRag:Audit</c>).</summary>
-public sealed class AuditOptions
+internal sealed class AuditOptions
 {
     public const string Section = "McpRag:Audit";
 

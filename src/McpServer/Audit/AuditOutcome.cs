@@ -1,9 +1,7 @@
-using McpRag.Retrieval.Search;
-
 namespace McpRag.McpServer.Audit;
 
-/// <summary>Maps error codes to the audit trail's fixed set of outcomes.</summary>
-public static class AuditOutcome
+/// <summary>The audit trail's fixed set of outcomes (error codes map to them in <see cref="Pipeline.ErrorCodes"/>).</summary>
+internal static class AuditOutcome
 {
     public const string Ok = "ok";
     public const string InvalidArgument = "invalid_argument";
@@ -15,16 +13,6 @@ public static class AuditOutcome
 
     /// <summary>The caller went away (or the server stopped) before the call finished.</summary>
     public const string Cancelled = "cancelled";
-
-    public static string Of(RetrievalErrorCode code) => code switch
-    {
-        RetrievalErrorCode.InvalidArgument => InvalidArgument,
-        RetrievalErrorCode.Unauthenticated => Unauthenticated,
-        RetrievalErrorCode.Forbidden or RetrievalErrorCode.TenantNotProvisioned => Forbidden,
-        RetrievalErrorCode.Throttled => Throttled,
-        RetrievalErrorCode.NotFound => NotFound,
-        _ => BackendError,
-    };
 
     /// <summary>Outcome of an HTTP request refused before it reached a tool.</summary>
     public static string? OfStatus(int status) => status switch

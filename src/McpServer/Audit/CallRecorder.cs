@@ -3,7 +3,7 @@ using McpRag.McpServer.Telemetry;
 namespace McpRag.McpServer.Audit;
 
 /// <summary>The one place a finished call is recorded: the audit trail and the metrics see the same event.</summary>
-public sealed class CallRecorder(AuditLog auditLog, McpRagTelemetry telemetry)
+internal sealed class CallRecorder(AuditLog auditLog, McpRagTelemetry telemetry)
 {
     public AuditEvent WithQuery(AuditEvent audit, string? query) => auditLog.WithQuery(audit, query);
 

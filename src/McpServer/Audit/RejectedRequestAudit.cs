@@ -1,40 +1,27 @@
-using System.Diagnostics;
-using McpRag.McpServer.Auth;
 using McpRag.McpServer.Hosting;
+using McpRag.McpServer.Pipeline;
 
 namespace McpRag.McpServer.Audit;
 
 /// <summary>
-/// First in the HTTP pipeline: gives each request its id, and records an audit event for every MCP request that is
-/// refused before reaching a tool (401, 403, 429, 4xx limits). Tool calls themselves are audited by the call filter,
-/// so each request yields exactly one event.
+/// First in the HTTP pipeline: gives each request its id and its <see cref="CallContext"/> (which every later stage
+/// decides into), and records an audit event for every MCP request refused over HTTP before reaching a tool (401,
+/// 403, 429 and the 4xx of the request limits). Tool calls and resource reads are audited by
+/// <see cref="CallPipeline"/>, so each request yields exactly one event.
 /// </summary>
-public sealed class RejectedRequestAudit(RequestDelegate next, CallRecorder recorder, TenantPrincipalFactory principals)
+internal sealed class RejectedRequestAudit(RequestDelegate next, AuditStage audit)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         context.TraceIdentifier = RequestIds.From(context.Request.Headers[RequestIds.Header].FirstOrDefault());
         context.Response.Headers[RequestIds.Header] = context.TraceIdentifier;
-        var started = Stopwatch.GetTimestamp();
+        var call = new CallContext("http", context.TraceIdentifier);
+        context.Features.Set(call);
         await next(context);
 
-        if (!context.Request.Path.StartsWithSegments(HttpServerHost.McpPath) || AuditOutcome.OfStatus(context.Response.StatusCode) is not { } outcome)
+        if (context.Request.Path.StartsWithSegments(HttpServerHost.McpPath))
         {
-            return;
+            audit.Recorded(call, context.Response.StatusCode);
         }
-
-        var principal = context.User.Identity?.IsAuthenticated == true ? principals.Create(context.User).Principal : null;
-        recorder.Record(new AuditEvent
-        {
-            Time = DateTimeOffset.UtcNow,
-            RequestId = context.TraceIdentifier,
-            Transport = "http",
-            Tenant = principal?.TenantId,
-            Subject = principal?.Subject,
-            Tool = McpRequestSummary.Of(context)?.Tool,
-            Outcome = outcome,
-            Error = $"http_{context.Response.StatusCode}",
-            LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-        });
     }
 }

@@ -7,7 +7,7 @@ namespace McpRag.McpServer.Audit;
 /// Request ids for the audit trail: a caller's <c>X-Request-Id</c> when it is a plain token (so operators can
 /// correlate with their own logs), otherwise a fresh random id.
 /// </summary>
-public static partial class RequestIds
+internal static partial class RequestIds
 {
     public const string Header = "X-Request-Id";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace McpRag.McpServer.Auth;
 
 /// <summary>Refuses to start with a token configuration that would accept nothing, or anything.</summary>
-public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
     private static readonly HashSet<string> Asymmetric = new(StringComparer.Ordinal)
     {

@@ -24,38 +24,13 @@ public sealed class DevSigningKey(IOptions<StorageOptions> storage)
 
     private static RsaSecurityKey LoadOrCreate(string path)
     {
-        if (File.Exists(path))
+        SecretFile.CreateOnce(path, () =>
         {
-            return Load(path);
-        }
-
-        var rsa = RSA.Create(2048);
-        var keyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Guid.NewGuid():n}.tmp";
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, fileOptions))
-        {
-            JsonSerializer.Serialize(stream, new StoredKey(keyId, rsa.ExportPkcs8PrivateKeyPem()));
-        }
-
-        try
-        {
-            // Atomic publish: when two processes create a key at once, the first one wins and both use it.
-            File.Move(temp, path, overwrite: false);
-            return new RsaSecurityKey(rsa) { KeyId = keyId };
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temp);
-            rsa.Dispose();
-            return Load(path);
-        }
+            using var rsa = RSA.Create(2048);
+            var keyId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+            return JsonSerializer.Serialize(new StoredKey(keyId, rsa.ExportPkcs8PrivateKeyPem()));
+        });
+        return Load(path);
     }
 
     private static RsaSecurityKey Load(string path)

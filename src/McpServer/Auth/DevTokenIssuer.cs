@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace McpRag.McpServer.Auth;
 
 /// <summary>Mints development tokens with the local development key, for <c>token issue</c> and <c>demo</c>.</summary>
-public sealed class DevTokenIssuer(DevSigningKey key, IOptions<AuthOptions> options)
+internal sealed class DevTokenIssuer(DevSigningKey key, IOptions<AuthOptions> options)
 {
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
 

@@ -10,7 +10,7 @@ namespace McpRag.McpServer.Auth;
 /// would be refused. A refresh on demand happens at most once per <c>RefreshInterval</c>,
 /// so a flood of tokens naming made-up key ids causes no more fetches; a failed fetch keeps the last good keys.
 /// </summary>
-public sealed class OnDemandConfigurationManager : ConfigurationManager<OpenIdConnectConfiguration>
+internal sealed class OnDemandConfigurationManager : ConfigurationManager<OpenIdConnectConfiguration>
 {
     private readonly IConfigurationRetriever<OpenIdConnectConfiguration> _retriever;
     private readonly IDocumentRetriever _documents;

@@ -7,7 +7,7 @@ namespace McpRag.McpServer.Auth;
 /// size, so it is never opened), at most that many bytes, and within <see cref="ReadTimeout"/>: no file can hang or
 /// flood a tool call.
 /// </summary>
-public sealed class StdioTokenSource
+internal sealed class StdioTokenSource
 {
     public const string EnvironmentVariable = "MCPRAG_TOKEN";
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using McpRag.Retrieval.Tenancy;
 using System.Text.Json;
@@ -13,24 +12,12 @@ namespace McpRag.McpServer.Auth;
 /// The tenant claim must be present exactly once, a string, and a well-formed tenant id: a token that is
 /// ambiguous about its tenant is refused, never guessed at.
 /// </summary>
-public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
+public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options) : ITenantPrincipalFactory
 {
     private readonly string _tenantClaim = options.Value.TenantClaim;
     private readonly string _scopeClaim = options.Value.ScopeClaim;
 
-    /// <summary>
-    /// An HTTP request's principal is read by the token handler, the audit middleware, the request gate and the call
-    /// filter; its claims do not change after validation, so the answer is worked out once per principal.
-    /// </summary>
-    private readonly ConditionalWeakTable<ClaimsPrincipal, Outcome> _outcomes = new();
-
     public (TenantPrincipal? Principal, string? Error) Create(ClaimsPrincipal user)
-    {
-        var outcome = _outcomes.GetValue(user, u => new Outcome(Build(u)));
-        return outcome.Value;
-    }
-
-    private (TenantPrincipal? Principal, string? Error) Build(ClaimsPrincipal user)
     {
         var tenantClaims = user.FindAll(_tenantClaim).ToList();
         if (tenantClaims.Count == 0)
@@ -87,6 +74,4 @@ public sealed class TenantPrincipalFactory(IOptions<AuthOptions> options)
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(new JsonWebToken(encoded).EncodedPayload));
         return payload.RootElement.TryGetProperty(claimName, out var value) && value.ValueKind == JsonValueKind.String;
     }
-
-    private sealed record Outcome((TenantPrincipal? Principal, string? Error) Value);
 }

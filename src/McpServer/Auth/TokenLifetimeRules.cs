@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Auth;
 /// token may not live longer than <see cref="AuthOptions.MaxTokenLifetime"/> (a stolen token with <c>exp</c> in year
 /// 9999 would otherwise never stop working), and it may not claim to be issued in the future (<c>iat</c> beyond the skew).
 /// </summary>
-public sealed class TokenLifetimeRules(TimeSpan maxLifetime, TimeProvider time)
+internal sealed class TokenLifetimeRules(TimeSpan maxLifetime, TimeProvider time)
 {
     /// <summary>A <see cref="LifetimeValidator"/>: returns <c>true</c>, or throws a <see cref="SecurityTokenInvalidLifetimeException"/>.</summary>
     public bool Validate(DateTime? notBefore, DateTime? expires, SecurityToken securityToken, TokenValidationParameters parameters)

@@ -11,7 +11,7 @@ namespace McpRag.McpServer.Auth;
 /// its header or claims: with duplicates, which tenant the token names depends on the parser, so it names none.
 /// Key-location headers (<c>jku</c>, <c>x5u</c>, <c>jwk</c>, <c>x5c</c>) are never followed: keys come only from configuration.
 /// </summary>
-public static class TokenShapeRules
+internal static class TokenShapeRules
 {
     private static readonly HashSet<string> AcceptedTypes = new(StringComparer.OrdinalIgnoreCase) { "JWT", "at+jwt", "application/at+jwt" };
 

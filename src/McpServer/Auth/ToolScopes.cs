@@ -5,10 +5,10 @@ namespace McpRag.McpServer.Auth;
 
 /// <summary>
 /// The scope each registered tool requires, read from its <see cref="ToolScopeAttribute"/>: one table used by the
-/// HTTP scope check, the per-call filter and the per-caller <c>tools/list</c>. A tool without a declaration is a
+/// HTTP scope check and the per-call pipeline (<see cref="Pipeline.AuthorizeStage"/>) and the per-caller <c>tools/list</c>. A tool without a declaration is a
 /// start-up error, never a default.
 /// </summary>
-public sealed class ToolScopes
+internal sealed class ToolScopes
 {
     private readonly Dictionary<string, string> _required = new(StringComparer.Ordinal);
 

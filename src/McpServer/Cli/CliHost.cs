@@ -3,7 +3,7 @@ using McpRag.McpServer.Hosting;
 namespace McpRag.McpServer.Cli;
 
 /// <summary>A host for the operator verbs (<c>ingest</c>, <c>token</c>, <c>demo</c>): the server's configuration and retrieval services, no transport.</summary>
-public static class CliHost
+internal static class CliHost
 {
     public static IHost Build(string? configFile, bool dev, string? listenUrls = null, string? resourceUrl = null)
     {

@@ -8,7 +8,7 @@ namespace McpRag.McpServer.Cli;
 /// The newcomer path: ingests every sample tenant's documents (idempotent: unchanged files are skipped), then prints
 /// a development token per tenant and a client configuration that uses one of them.
 /// </summary>
-public static class DemoRunner
+internal static class DemoRunner
 {
     public static async Task RunAsync(ServerSettings settings, string samplesFolder, CancellationToken cancellationToken)
     {

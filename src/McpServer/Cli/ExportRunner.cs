@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Cli;
 /// whole-document vectors with the model that made them) to a portable file, the backup that <c>import</c> restores.
 /// Reads a snapshot of the last commit, so it can run beside a serving process.
 /// </summary>
-public sealed class ExportRunner(ITenantDirectory directory, LocalIndexBackend local, TimeProvider time)
+internal sealed class ExportRunner(ITenantDirectory directory, LocalIndexBackend local, TimeProvider time)
 {
     public async Task<int> RunAsync(string tenantId, string outFile, bool vectors, CancellationToken cancellationToken)
     {

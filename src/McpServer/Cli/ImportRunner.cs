@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Cli;
 /// unchanged are skipped, so importing twice changes nothing and an interrupted import is resumed by running it again.
 /// Documents the tenant has that the file does not are kept.
 /// </summary>
-public sealed class ImportRunner(ITenantDirectory directory, TenantImporter importer)
+internal sealed class ImportRunner(ITenantDirectory directory, TenantImporter importer)
 {
     public async Task<long> RunAsync(string tenantId, string file, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace McpRag.McpServer.Cli;
 /// prints one verdict line on stdout; exit code 0 when consistent, 1 when damaged (2, as for every verb, for usage
 /// and configuration errors). In document isolation the index is shared, so the verdict covers every tenant on it.
 /// </summary>
-public sealed class IndexCheckRunner(ITenantDirectory directory, LocalIndexBackend local, IEmbeddingGenerator<string, Embedding<float>> embeddings)
+internal sealed class IndexCheckRunner(ITenantDirectory directory, LocalIndexBackend local, IEmbeddingGenerator<string, Embedding<float>> embeddings)
 {
     public const int Damaged = 1;
 

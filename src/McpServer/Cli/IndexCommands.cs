@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace McpRag.McpServer.Cli;
 
 /// <summary>The <c>mcprag index …</c> operator verbs for the embedded index: <c>check</c> and <c>repair</c>.</summary>
-public static class IndexCommands
+internal static class IndexCommands
 {
     public static Command Build(Option<string?> config)
     {

@@ -15,7 +15,7 @@ namespace McpRag.McpServer.Cli;
 /// from the index are restored from an export file. Prints one report line naming what could not be recovered; exit
 /// code 0 when nothing was lost, 1 otherwise. Run it with the index's writers stopped.
 /// </summary>
-public sealed class IndexRepairRunner(ITenantDirectory directory, LocalIndexBackend local, IEmbeddingGenerator<string, Embedding<float>> embeddings)
+internal sealed class IndexRepairRunner(ITenantDirectory directory, LocalIndexBackend local, IEmbeddingGenerator<string, Embedding<float>> embeddings)
 {
     public async Task<int> RunAsync(string tenantId, string? exportFile, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace McpRag.McpServer.Cli;
 
 /// <summary>Loads files and writes them to a tenant's backend with a progress bar on stderr; shared by <c>ingest</c> and <c>demo</c>.</summary>
-public sealed class IngestRunner(ITenantDirectory directory, BackendRegistry backends)
+internal sealed class IngestRunner(ITenantDirectory directory, BackendRegistry backends)
 {
     public async Task<(int Documents, int Chunks)> RunAsync(string tenantId, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using McpRag.McpServer.Hosting;
 namespace McpRag.McpServer.Cli;
 
 /// <summary>Parses token lifetimes such as <c>90s</c>, <c>30m</c>, <c>1h</c>, <c>7d</c>.</summary>
-public static class Lifetimes
+internal static class Lifetimes
 {
     public static TimeSpan Parse(string text, TimeSpan max)
     {

@@ -12,7 +12,7 @@ namespace McpRag.McpServer.Cli;
 /// The <c>mcprag</c> verbs: <c>serve</c>, <c>ingest</c>, <c>token issue</c>, <c>demo</c>. Usage and configuration
 /// errors print one line on stderr and exit with 2; nothing but a verb's own output goes to stdout.
 /// </summary>
-public static class McpRagCommandLine
+internal static class McpRagCommandLine
 {
     public static RootCommand Build()
     {

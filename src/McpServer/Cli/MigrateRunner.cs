@@ -12,7 +12,7 @@ namespace McpRag.McpServer.Cli;
 /// export held in memory followed by the import's write path (<see cref="TenantImporter"/>): documents already copied
 /// unchanged are skipped, so an interrupted run is resumed by running it again.
 /// </summary>
-public sealed class MigrateRunner(ITenantDirectory directory, BackendRegistry backends, LocalIndexBackend local, TenantImporter importer)
+internal sealed class MigrateRunner(ITenantDirectory directory, BackendRegistry backends, LocalIndexBackend local, TenantImporter importer)
 {
     public async Task RunAsync(string tenantId, string targetRoutesFile, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace McpRag.McpServer.Cli;
 
 /// <summary>The <c>mcprag opensearch …</c> operator verbs.</summary>
-public static class OpenSearchCommands
+internal static class OpenSearchCommands
 {
     public static Command Build(Option<string?> config)
     {

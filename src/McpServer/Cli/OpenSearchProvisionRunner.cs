@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Cli;
 /// <c>mcprag opensearch provision</c>: writes the security configuration, index bodies and search pipeline for every
 /// OpenSearch route of a routing table, and with <c>--apply</c> creates them on the clusters.
 /// </summary>
-public sealed class OpenSearchProvisionRunner(BackendRegistry backends, OpenSearchProvisioner provisioner)
+internal sealed class OpenSearchProvisionRunner(BackendRegistry backends, OpenSearchProvisioner provisioner)
 {
     /// <summary>Environment variables with cluster-admin basic credentials, which <c>--apply</c> needs.</summary>
     public const string AdminUserVariable = "MCPRAG_OPENSEARCH_ADMIN_USER";

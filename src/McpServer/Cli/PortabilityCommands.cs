@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace McpRag.McpServer.Cli;
 
 /// <summary><c>mcprag export</c> and <c>mcprag import</c>: one tenant's documents to and from a portable file (backup, restore, move).</summary>
-public static class PortabilityCommands
+internal static class PortabilityCommands
 {
     public static Command Export(Option<string?> config)
     {

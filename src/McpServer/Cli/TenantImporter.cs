@@ -12,7 +12,7 @@ namespace McpRag.McpServer.Cli;
 /// interruption writes only what is missing. Vectors are passed on only where the target embeds with the model that
 /// made them; the import then verifies that every document is present.
 /// </summary>
-public sealed class TenantImporter(BackendRegistry backends)
+internal sealed class TenantImporter(BackendRegistry backends)
 {
     /// <summary>Returns how many documents the target stores after the import; fails when that is fewer than were given.</summary>
     public async Task<long> ImportAsync(TenantRoute target, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, string? vectorModel, CancellationToken cancellationToken)

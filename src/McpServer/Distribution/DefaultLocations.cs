@@ -12,7 +12,7 @@ namespace McpRag.McpServer.Distribution;
 /// <c>~/.local/share</c> on Linux, <c>%LOCALAPPDATA%</c> on Windows, <c>~/Library/Application Support</c> on macOS)
 /// and the sample routing table and documents are the ones shipped next to the program.
 /// </summary>
-public static class DefaultLocations
+internal static class DefaultLocations
 {
     /// <summary>The file that marks a working directory as a McpRag checkout.</summary>
     public const string CheckoutMarker = "McpRag.sln";

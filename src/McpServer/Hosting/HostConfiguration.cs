@@ -10,7 +10,7 @@ namespace McpRag.McpServer.Hosting;
 /// then environment variables (<c>McpRag__DataDir</c> …), then command-line switches. Logs always go to stderr:
 /// stdout belongs to the stdio transport and to commands whose output is piped (<c>token issue</c>).
 /// </summary>
-public static class HostConfiguration
+internal static class HostConfiguration
 {
     /// <summary><c>text</c> (default) or <c>json</c>: one JSON object per log line on stderr, audit events included.</summary>
     public const string LogFormatKey = "McpRag:LogFormat";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>Registers the HTTP transport's origin rules and request limits (<see cref="HttpSecurityOptions"/>), validated at start-up.</summary>
-public static class HttpSecurityExtensions
+internal static class HttpSecurityExtensions
 {
     public static IServiceCollection AddHttpSecurity(this IServiceCollection services)
     {

@@ -5,7 +5,7 @@ namespace McpRag.McpServer.Hosting;
 /// server on the user's machine through DNS rebinding, so requests that carry a browser <c>Origin</c> are refused
 /// unless the origin is listed, and a server bound to loopback answers only to loopback host names.
 /// </summary>
-public sealed class HttpSecurityOptions
+internal sealed class HttpSecurityOptions
 {
     public const string Section = "McpRag:Http";
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>Refuses to start with HTTP limits or origin rules that cannot be applied as written.</summary>
-public sealed class HttpSecurityOptionsValidator : IValidateOptions<HttpSecurityOptions>
+internal sealed class HttpSecurityOptionsValidator : IValidateOptions<HttpSecurityOptions>
 {
     public ValidateOptionsResult Validate(string? name, HttpSecurityOptions options)
     {

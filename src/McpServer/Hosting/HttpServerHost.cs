@@ -1,6 +1,7 @@
 using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
 using McpRag.McpServer.Auth.DevServer;
+using McpRag.McpServer.Pipeline;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace McpRag.McpServer.Hosting;
 /// <c>WWW-Authenticate: Bearer resource_metadata=…</c> otherwise), protected-resource metadata is served per
 /// RFC 9728, and a tool call without the tool's scope is refused with 403 <c>insufficient_scope</c>.
 /// </summary>
-public static class HttpServerHost
+internal static class HttpServerHost
 {
     public const string McpPath = "/mcp";
 
@@ -39,7 +40,7 @@ public static class HttpServerHost
             // The SDK marks the session hook experimental (MCPEXP002); it is the only place a session's end is seen.
 #pragma warning disable MCPEXP002
             o.RunSessionHandler = (context, server, cancellationToken) =>
-                context.RequestServices.GetRequiredService<TenantPrincipalFactory>().Create(context.User).Principal is { } principal
+                context.Features.Get<CallContext>()?.Caller is { } principal
                     ? context.RequestServices.GetRequiredService<TenantSessions>().RunAsync(principal.TenantId, () => server.RunAsync(cancellationToken))
                     : server.RunAsync(cancellationToken);
 #pragma warning restore MCPEXP002
@@ -53,7 +54,7 @@ public static class HttpServerHost
             .AddJwtBearer()
             .AddMcp();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenValidationSetup, TenantPrincipalFactory>((o, setup, principals) =>
+            .Configure<TokenValidationSetup, AuthenticateStage>((o, setup, authenticate) =>
             {
                 o.TokenValidationParameters = setup.Parameters;
                 o.ConfigurationManager = setup.ConfigurationManager;
@@ -72,11 +73,13 @@ public static class HttpServerHost
                     },
                     OnTokenValidated = context =>
                     {
+                        // The one place an HTTP request's principal is resolved; every later stage reads it from the call context.
                         TokenValidator.KeepToken(context.Principal!, context.SecurityToken);
-                        var (principal, error) = principals.Create(context.Principal!);
-                        if (principal is null)
+                        var call = context.HttpContext.Features.Get<CallContext>() ?? new CallContext("http", context.HttpContext.TraceIdentifier);
+                        context.HttpContext.Features.Set(call);
+                        if (authenticate.Resolve(call, context.Principal!) is { } error)
                         {
-                            context.Fail(error!);
+                            context.Fail(error);
                         }
 
                         return Task.CompletedTask;

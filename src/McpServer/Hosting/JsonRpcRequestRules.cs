@@ -8,7 +8,7 @@ namespace McpRag.McpServer.Hosting;
 /// params the transport reads itself (<c>initialize</c>, <c>tools/call</c>) the members they need. Checking here
 /// turns input the transport would trip over into a JSON-RPC error the caller can act on.
 /// </summary>
-public static class JsonRpcRequestRules
+internal static class JsonRpcRequestRules
 {
     /// <summary>JSON-RPC 2.0: invalid method parameters.</summary>
     public const int InvalidParams = -32602;
@@ -20,39 +20,34 @@ public static class JsonRpcRequestRules
     public const int MaxNameLength = 128;
 
     /// <summary>The per-request <c>_meta</c> key that marks a request of protocol revision 2026-07-28 or later.</summary>
-    private const string ProtocolVersionMetaKey = "io.modelcontextprotocol/protocolVersion";
+    public const string ProtocolVersionMetaKey = "io.modelcontextprotocol/protocolVersion";
 
-    /// <summary>The problem with <paramref name="root"/> (code, one-line message, the id to answer with), or <c>null</c> when it is acceptable.</summary>
-    public static (int Code, string Message, JsonElement? Id)? Check(JsonElement root)
+    /// <summary>The problem with the scanned message (code, one-line message, the id to answer with), or <c>null</c> when it is acceptable.</summary>
+    public static (int Code, string Message, JsonElement? Id)? Check(JsonRpcMessageFacts message)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        if (message.RootKind != JsonTokenType.StartObject)
         {
             return (RequestLimitsMiddleware.InvalidRequest, "request must be one JSON-RPC object", null);
         }
 
-        JsonElement? id = null;
-        if (root.TryGetProperty("id", out var idElement))
+        var id = message.Id;
+        if (message.HasId && id is null)
         {
-            if (idElement.ValueKind != JsonValueKind.String && !(idElement.ValueKind == JsonValueKind.Number && idElement.TryGetInt64(out _)))
-            {
-                return (RequestLimitsMiddleware.InvalidRequest, "id must be a string or an integer", null);
-            }
-
-            id = idElement;
+            return (RequestLimitsMiddleware.InvalidRequest, "id must be a string or an integer", null);
         }
 
-        if (!root.TryGetProperty("jsonrpc", out var version) || !version.ValueEquals("2.0"))
+        if (!message.IsJsonRpc2)
         {
             return (RequestLimitsMiddleware.InvalidRequest, "jsonrpc must be \"2.0\"", id);
         }
 
-        if (!root.TryGetProperty("method", out var method))
+        if (!message.HasMethod)
         {
-            var isResponse = id is not null && (root.TryGetProperty("result", out _) ^ root.TryGetProperty("error", out _));
+            var isResponse = id is not null && (message.HasResult ^ message.HasError);
             return isResponse ? null : (RequestLimitsMiddleware.InvalidRequest, "request has no method", id);
         }
 
-        if (method.ValueKind != JsonValueKind.String || method.GetString() is not { Length: > 0 } name)
+        if (message.Method is not { Length: > 0 } name)
         {
             return (RequestLimitsMiddleware.InvalidRequest, "method must be a non-empty string", id);
         }
@@ -62,8 +57,8 @@ public static class JsonRpcRequestRules
             return (RequestLimitsMiddleware.InvalidRequest, $"method is longer than {MaxNameLength} characters", id);
         }
 
-        var hasParams = root.TryGetProperty("params", out var parameters);
-        if (hasParams && parameters.ValueKind != JsonValueKind.Object)
+        var hasParams = message.Params is not null;
+        if (hasParams && message.Params != JsonTokenType.StartObject)
         {
             return (InvalidParams, "params must be an object", id);
         }
@@ -72,21 +67,19 @@ public static class JsonRpcRequestRules
         {
             // A request in the per-request envelope of 2026-07-28 or later speaks a revision without initialize (SEP-2575):
             // for that revision the method does not exist. Clients of the earlier revisions still initialize as before.
-            "initialize" when hasParams && parameters.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
-                && meta.TryGetProperty(ProtocolVersionMetaKey, out _) =>
+            "initialize" when message.Meta == JsonTokenType.StartObject && message.MetaHasProtocolVersion =>
                 (MethodNotFound, "initialize is not a method of this protocol revision; use server/discover", id),
             "initialize" when !hasParams
-                || !parameters.TryGetProperty("protocolVersion", out var protocol) || protocol.ValueKind != JsonValueKind.String
-                || !parameters.TryGetProperty("capabilities", out var capabilities) || capabilities.ValueKind != JsonValueKind.Object
-                || !parameters.TryGetProperty("clientInfo", out var client) || client.ValueKind != JsonValueKind.Object
-                || !client.TryGetProperty("name", out var clientName) || clientName.ValueKind != JsonValueKind.String
-                || !client.TryGetProperty("version", out var clientVersion) || clientVersion.ValueKind != JsonValueKind.String =>
+                || message.ProtocolVersion != JsonTokenType.String
+                || message.Capabilities != JsonTokenType.StartObject
+                || message.ClientInfo != JsonTokenType.StartObject
+                || message.ClientName != JsonTokenType.String
+                || message.ClientVersion != JsonTokenType.String =>
                 (InvalidParams, "initialize needs protocolVersion, capabilities and clientInfo {name, version}", id),
-            "tools/call" when !hasParams
-                || !parameters.TryGetProperty("name", out var tool) || tool.ValueKind != JsonValueKind.String
-                || (parameters.TryGetProperty("arguments", out var arguments) && arguments.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null)) =>
+            "tools/call" when !hasParams || message.Name is null
+                || message.Arguments is not (null or JsonTokenType.StartObject or JsonTokenType.Null) =>
                 (InvalidParams, "tools/call needs a tool name and an arguments object", id),
-            "tools/call" when parameters.GetProperty("name").GetString()!.Length > MaxNameLength =>
+            "tools/call" when message.Name!.Length > MaxNameLength =>
                 (InvalidParams, $"tool name is longer than {MaxNameLength} characters", id),
             _ => null,
         };

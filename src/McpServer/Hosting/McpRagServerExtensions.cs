@@ -1,5 +1,6 @@
 using McpRag.McpServer.Audit;
 using McpRag.McpServer.Auth;
+using McpRag.McpServer.Pipeline;
 using McpRag.McpServer.Telemetry;
 using McpRag.McpServer.Throttling;
 using OpenTelemetry.Metrics;
@@ -12,8 +13,8 @@ using ModelContextProtocol.Protocol;
 
 namespace McpRag.McpServer.Hosting;
 
-/// <summary>The services and MCP server both transports share: retrieval, token validation, tools and the per-call filter.</summary>
-public static class McpRagServerExtensions
+/// <summary>The services and MCP server both transports share: retrieval, token validation, tools and the per-call pipeline.</summary>
+internal static class McpRagServerExtensions
 {
     public const string ServerName = "mcprag";
 
@@ -26,11 +27,9 @@ public static class McpRagServerExtensions
             .Validate(o => o.Secret is null || IsKey(o.Secret), "McpRag:Cursor:Secret must be base64 of at least 32 bytes")
             .ValidateOnStart();
         services.AddSingleton<CursorCodec>();
-        services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<ToolScopes>();
         services.AddOptions<ToolAccessOptions>().BindConfiguration(ToolAccessOptions.Section);
-        services.AddSingleton<ToolAccess>();
-        services.AddSingleton<TenantCallFilter>();
+        services.AddMcpRagPipeline();
         services.AddSingleton<ToolListFilter>();
         services.AddSingleton<EmbeddingWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddingWarmup>());
@@ -50,9 +49,9 @@ public static class McpRagServerExtensions
                 .AddListToolsFilter(next => (context, cancellationToken) =>
                     context.Services!.GetRequiredService<ToolListFilter>().InvokeAsync(context, next, cancellationToken))
                 .AddCallToolFilter(next => (context, cancellationToken) =>
-                    context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken))
+                    context.Services!.GetRequiredService<CallPipeline>().InvokeAsync(context, next, cancellationToken))
                 .AddReadResourceFilter(next => (context, cancellationToken) =>
-                    context.Services!.GetRequiredService<TenantCallFilter>().InvokeAsync(context, next, cancellationToken)));
+                    context.Services!.GetRequiredService<CallPipeline>().InvokeAsync(context, next, cancellationToken)));
     }
 
     /// <summary>
@@ -106,6 +105,7 @@ public static class McpRagServerExtensions
         services.AddSingleton<TokenValidationSetup>();
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<TenantPrincipalFactory>();
+        services.AddSingleton<ITenantPrincipalFactory>(sp => sp.GetRequiredService<TenantPrincipalFactory>());
         return services;
     }
 

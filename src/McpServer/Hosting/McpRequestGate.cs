@@ -1,25 +1,24 @@
 using System.Globalization;
 using McpRag.McpServer.Auth;
-using McpRag.Retrieval.Tenancy;
-using McpRag.McpServer.Throttling;
+using McpRag.McpServer.Pipeline;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>
-/// HTTP-level checks on an authenticated MCP request, before the MCP handler sees it. A <c>tools/call</c> whose
-/// token lacks the tool's scope gets 403 with <c>WWW-Authenticate: Bearer error="insufficient_scope"</c> (as the MCP
-/// authorization spec asks, so a client can step up). Other requests count against the tenant's quota here (see
-/// <see cref="IsCounted"/>) and get 429 with <c>Retry-After</c> when over it; tool calls and resource reads are counted
-/// by the call filter instead, on both transports, where they get a <c>throttled</c> error.
+/// HTTP-level refusals of an authenticated MCP request, made by the pipeline's own stages before the MCP handler
+/// sees it. A <c>tools/call</c> whose token lacks the tool's scope (<see cref="AuthorizeStage"/>) gets 403 with
+/// <c>WWW-Authenticate: Bearer error="insufficient_scope"</c> (as the MCP authorization spec asks, so a client can step
+/// up). Other requests count against the tenant's quota here (<see cref="ThrottleStage"/>, see <see cref="IsCounted"/>)
+/// and get 429 with <c>Retry-After</c> when over it; tool calls and resource reads are counted by
+/// <see cref="CallPipeline"/> instead, on both transports, where they get a <c>throttled</c> error.
 /// </summary>
-public sealed class McpRequestGate(
+internal sealed class McpRequestGate(
     RequestDelegate next,
-    TenantPrincipalFactory principals,
-    ToolScopes scopes,
-    ITenantDirectory directory,
-    ITenantThrottle throttle,
+    AuthorizeStage authorize,
+    RouteStage routes,
+    ThrottleStage throttle,
     IOptions<HttpServerTransportOptions> transport,
     IOptions<HttpSecurityOptions> limits,
     TenantSessions sessions,
@@ -37,20 +36,20 @@ public sealed class McpRequestGate(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || context.User.Identity?.IsAuthenticated != true
-            || principals.Create(context.User).Principal is not { } principal)
+        var call = context.Features.Get<CallContext>();
+        if (!HttpMethods.IsPost(context.Request.Method) || call?.Caller is not { } principal)
         {
             await next(context);
             return;
         }
 
         // Fails closed: without the summary the scope check below could not run.
-        var (method, tool, hasId) = McpRequestSummary.Of(context)
+        var (method, tool, hasId) = call.Request
             ?? throw new InvalidOperationException($"{nameof(RequestLimitsMiddleware)} must run before {nameof(McpRequestGate)}");
         if (method == "tools/call" && tool is not null)
         {
-            // An unknown tool is counted and refused by the call filter, like every tool call.
-            if (scopes.For(tool) is { } scope && !principal.HasScope(scope))
+            // An unknown tool is counted and refused by the call pipeline, like every tool call.
+            if (authorize.MissingScope(principal, tool) is { } scope)
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 context.Response.Headers.WWWAuthenticate =
@@ -69,13 +68,14 @@ public sealed class McpRequestGate(
             return;
         }
 
-        if (method is not null && IsCounted(method, hasId) && await directory.FindAsync(principal.TenantId, context.RequestAborted) is { } route)
+        if (method is not null && IsCounted(method, hasId) && await routes.FindAsync(call, principal, context.RequestAborted) is { } route)
         {
-            using var lease = await throttle.AcquireAsync(route, principal, context.RequestAborted);
-            if (!lease.IsAdmitted)
+            var refusal = await throttle.AdmitAsync(call, route, principal, context.RequestAborted);
+            call.ReleaseLease();
+            if (refusal is { RetryAfter: { } retryAfter })
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(lease.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 return;
             }
         }
@@ -85,7 +85,7 @@ public sealed class McpRequestGate(
 
     /// <summary>
     /// <c>server/discover</c>, <c>ping</c>, stateless <c>initialize</c> and true notifications (no id) are free here;
-    /// <c>resources/read</c> is counted by the call filter (on both transports, like tool calls); every other request,
+    /// <c>resources/read</c> is counted by the call pipeline (on both transports, like tool calls); every other request,
     /// unknown methods and "notifications" sent with an id included, uses the quota here.
     /// </summary>
     private bool IsCounted(string method, bool hasId) => method switch

@@ -11,7 +11,7 @@ namespace McpRag.McpServer.Hosting;
 /// in <c>McpRag:Http:AllowedHosts</c>. Requests without an <c>Origin</c> (non-browser clients) pass the origin check.
 /// It runs before authentication, so a page in a browser learns nothing, not even whether a token would work.
 /// </summary>
-public sealed class OriginValidationMiddleware(RequestDelegate next, IOptions<HttpSecurityOptions> options)
+internal sealed class OriginValidationMiddleware(RequestDelegate next, IOptions<HttpSecurityOptions> options)
 {
     private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 

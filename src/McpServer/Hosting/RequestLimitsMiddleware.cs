@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using McpRag.McpServer.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace McpRag.McpServer.Hosting;
@@ -11,7 +12,7 @@ namespace McpRag.McpServer.Hosting;
 /// and a body that is not well-formed UTF-8 JSON, or nests deeper than <c>McpRag:Http:MaxJsonDepth</c>, gets 400
 /// with a JSON-RPC error.
 /// </summary>
-public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<HttpSecurityOptions> options)
+internal sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<HttpSecurityOptions> options)
 {
     /// <summary>JSON-RPC 2.0: the body is not valid JSON.</summary>
     public const int ParseError = -32700;
@@ -68,56 +69,29 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<HttpS
             return;
         }
 
-        var problem = Check(body.GetBuffer().AsSpan(0, (int)body.Length), _options.MaxJsonDepth);
+        var (facts, problem) = JsonRpcBodyScan.Read(body.GetBuffer().AsSpan(0, (int)body.Length), _options.MaxJsonDepth);
         if (problem is { } error)
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, error.Code, error.Message);
             return;
         }
 
-        using (var json = JsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length), new JsonDocumentOptions { MaxDepth = _options.MaxJsonDepth + 1 }))
+        if (JsonRpcRequestRules.Check(facts!) is { } invalid)
         {
-            if (JsonRpcRequestRules.Check(json.RootElement) is { } invalid)
-            {
-                var status = invalid.Code == JsonRpcRequestRules.MethodNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
-                await RefuseAsync(context, status, invalid.Code, invalid.Message, invalid.Id);
-                return;
-            }
+            var status = invalid.Code == JsonRpcRequestRules.MethodNotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest;
+            await RefuseAsync(context, status, invalid.Code, invalid.Message, invalid.Id);
+            return;
+        }
 
-            McpRequestSummary.From(json.RootElement).Attach(context);
+        if (context.Features.Get<CallContext>() is { } call)
+        {
+            call.Request = facts!.Summary();
         }
 
         body.Position = 0;
         request.Body = body;
         request.ContentLength = body.Length;
         await next(context);
-    }
-
-    /// <summary>Whether <paramref name="json"/> is one well-formed UTF-8 JSON value no deeper than <paramref name="maxDepth"/>.</summary>
-    public static (int Code, string Message)? Check(ReadOnlySpan<byte> json, int maxDepth)
-    {
-        if (!System.Text.Unicode.Utf8.IsValid(json))
-        {
-            return (ParseError, "request body is not valid JSON (invalid UTF-8)");
-        }
-
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth + 1, CommentHandling = JsonCommentHandling.Disallow });
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.CurrentDepth >= maxDepth)
-                {
-                    return (InvalidRequest, $"request nests deeper than {maxDepth} levels");
-                }
-            }
-
-            return reader.BytesConsumed == json.Length && json.Length > 0 ? null : (ParseError, "request body is not valid JSON");
-        }
-        catch (JsonException)
-        {
-            return (ParseError, "request body is not valid JSON");
-        }
     }
 
     private async Task<MemoryStream?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

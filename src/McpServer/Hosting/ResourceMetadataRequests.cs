@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Hosting;
 /// often rewrites <c>Host</c>, and an attacker may send any). The metadata handler matches its configured absolute
 /// URL, so a request for the metadata path is presented to it under the canonical scheme and host.
 /// </summary>
-public sealed class ResourceMetadataRequests(RequestDelegate next, IOptions<AuthOptions> auth)
+internal sealed class ResourceMetadataRequests(RequestDelegate next, IOptions<AuthOptions> auth)
 {
     private readonly Uri _metadata = new(auth.Value.ResourceMetadataUrl()!);
 

@@ -1,7 +1,7 @@
 namespace McpRag.McpServer.Hosting;
 
 /// <summary>What <c>serve</c> and <c>demo</c> were asked for on the command line.</summary>
-public sealed record ServerSettings(string Urls, string? ConfigFile, bool Dev)
+internal sealed record ServerSettings(string Urls, string? ConfigFile, bool Dev)
 {
     public bool Stateless { get; init; } = true;
 

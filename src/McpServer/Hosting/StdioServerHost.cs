@@ -11,7 +11,7 @@ namespace McpRag.McpServer.Hosting;
 /// validated on every tool call so an expired or replaced token takes effect mid-session. Lines are bounded like
 /// HTTP bodies (<see cref="BoundedStdio"/>).
 /// </summary>
-public static class StdioServerHost
+internal static class StdioServerHost
 {
     public static IHost Build(ServerSettings settings)
     {

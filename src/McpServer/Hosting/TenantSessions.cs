@@ -7,7 +7,7 @@ namespace McpRag.McpServer.Hosting;
 /// running until it ends (closed by the client or idled out), so <see cref="McpRequestGate"/> can refuse a tenant's
 /// <c>initialize</c> once it holds <see cref="HttpSecurityOptions.MaxSessionsPerTenant"/>.
 /// </summary>
-public sealed class TenantSessions
+internal sealed class TenantSessions
 {
     private readonly ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
 

@@ -10,7 +10,7 @@ namespace McpRag.McpServer.Telemetry;
 /// (calls, latency, throttled, errors by tool and outcome). Both are plain System.Diagnostics instruments, so they
 /// cost nothing until a listener (OpenTelemetry, dotnet-counters) subscribes.
 /// </summary>
-public sealed class McpRagTelemetry
+internal sealed class McpRagTelemetry
 {
     public const string Name = "McpRag";
 

@@ -1,7 +1,7 @@
 namespace McpRag.McpServer.Telemetry;
 
 /// <summary>OpenTelemetry export (<c>McpRag:Telemetry</c>); nothing is exported unless an endpoint is set.</summary>
-public sealed class TelemetryOptions
+internal sealed class TelemetryOptions
 {
     public const string Section = "McpRag:Telemetry";
 

@@ -5,7 +5,7 @@ namespace McpRag.McpServer.Throttling;
 /// key, so a quota changed in the routing table starts a fresh bucket on the next call. <see cref="Kind"/> names a
 /// bucket that counts something other than calls (<c>embed</c>: passages embedded).
 /// </summary>
-public sealed record BucketKey(string TenantId, string? Subject, int PerMinute, int Burst, string? Kind = null)
+internal sealed record BucketKey(string TenantId, string? Subject, int PerMinute, int Burst, string? Kind = null)
 {
     /// <summary>The bucket of passages a tenant's writes embed.</summary>
     public static BucketKey Embedding(string tenantId, int perMinute) => new(tenantId, null, perMinute, perMinute, "embed");

@@ -3,7 +3,7 @@ using McpRag.Retrieval.Tenancy;
 namespace McpRag.McpServer.Throttling;
 
 /// <summary>Admits or rejects one call of a tenant's subject against the tenant's quota, and charges what writes embed.</summary>
-public interface ITenantThrottle
+internal interface ITenantThrottle
 {
     ValueTask<ThrottleLease> AcquireAsync(TenantRoute route, TenantPrincipal principal, CancellationToken cancellationToken);
 

@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 namespace McpRag.McpServer.Throttling;
 
 /// <summary>Token buckets in this process (System.Threading.RateLimiting); idle partitions are cleaned up by the limiter.</summary>
-public sealed class LocalRateLimitStore : IRateLimitStore, IDisposable
+internal sealed class LocalRateLimitStore : IRateLimitStore, IDisposable
 {
     private readonly PartitionedRateLimiter<BucketKey> _buckets = PartitionedRateLimiter.Create<BucketKey, BucketKey>(key =>
         RateLimitPartition.GetTokenBucketLimiter(key, k => new TokenBucketRateLimiterOptions

@@ -11,7 +11,7 @@ namespace McpRag.McpServer.Throttling;
 /// When Redis cannot be reached the call is decided by this replica's local buckets and a warning is logged (at most
 /// every 30 seconds): throttling fails open to local limits, never to no limits.
 /// </summary>
-public sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
+internal sealed class RedisRateLimitStore : IRateLimitStore, IDisposable
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromSeconds(30);
 

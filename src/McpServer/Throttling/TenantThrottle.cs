@@ -8,7 +8,7 @@ namespace McpRag.McpServer.Throttling;
 /// Admits a call when the tenant has a free concurrency slot (per replica), the subject's bucket has a token and the
 /// tenant's bucket has a token, in that order, so a subject that exhausts its own bucket does not drain the tenant's.
 /// </summary>
-public sealed class TenantThrottle(IRateLimitStore store, IOptions<ThrottlingOptions> options) : ITenantThrottle, IDisposable
+internal sealed class TenantThrottle(IRateLimitStore store, IOptions<ThrottlingOptions> options) : ITenantThrottle, IDisposable
 {
     private readonly PartitionedRateLimiter<(string Tenant, int Limit)> _concurrency = PartitionedRateLimiter.Create<(string Tenant, int Limit), (string, int)>(key =>
         RateLimitPartition.GetConcurrencyLimiter(key, k => new ConcurrencyLimiterOptions { PermitLimit = k.Limit, QueueLimit = 0 }));

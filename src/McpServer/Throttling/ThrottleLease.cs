@@ -4,7 +4,7 @@ namespace McpRag.McpServer.Throttling;
 /// The outcome of asking for a call slot. An admitted lease holds the tenant's concurrency slot until disposed;
 /// a rejected one says which limit was hit and when to retry.
 /// </summary>
-public sealed class ThrottleLease : IDisposable
+internal sealed class ThrottleLease : IDisposable
 {
     private readonly IDisposable? _slot;
 

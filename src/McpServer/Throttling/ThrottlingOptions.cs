@@ -4,7 +4,7 @@ using McpRag.Retrieval.Tenancy;
 namespace McpRag.McpServer.Throttling;
 
 /// <summary>Per-tenant throttling (<c>McpRag:Throttling</c>).</summary>
-public sealed class ThrottlingOptions : IValidatableObject
+internal sealed class ThrottlingOptions : IValidatableObject
 {
     public const string Section = "McpRag:Throttling";
 

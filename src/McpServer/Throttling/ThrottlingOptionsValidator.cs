@@ -7,6 +7,6 @@ namespace McpRag.McpServer.Throttling;
 /// at run time); each failure is the one-line reason that names the setting.
 /// </summary>
 [OptionsValidator]
-public sealed partial class ThrottlingOptionsValidator : IValidateOptions<ThrottlingOptions>
+internal sealed partial class ThrottlingOptionsValidator : IValidateOptions<ThrottlingOptions>
 {
 }

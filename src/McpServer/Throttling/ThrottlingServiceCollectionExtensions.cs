@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace McpRag.McpServer.Throttling;
 
 /// <summary>Registration of per-tenant throttling, which only the server applies (to every counted call).</summary>
-public static class ThrottlingServiceCollectionExtensions
+internal static class ThrottlingServiceCollectionExtensions
 {
     /// <summary>Per-tenant throttling, in this process or shared through Redis (<c>McpRag:Throttling</c>).</summary>
     public static IServiceCollection AddThrottling(this IServiceCollection services)

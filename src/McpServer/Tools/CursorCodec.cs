@@ -19,7 +19,7 @@ namespace McpRag.McpServer.Tools;
 /// <see cref="MaxPositionBytes"/>, room for Q index's 800-character <c>nextToken</c> with its subject tag, so a cursor
 /// stays under <see cref="MaxCursorLength"/>.
 /// </remarks>
-public sealed class CursorCodec(IOptions<CursorOptions> options)
+internal sealed class CursorCodec(IOptions<CursorOptions> options)
 {
     public const int MaxCursorLength = 2_048;
 

@@ -5,7 +5,7 @@ namespace McpRag.McpServer.Tools;
 /// configured secret each process makes its own, so cursors do not survive a restart or cross replicas; set the same
 /// base64 secret (at least 32 bytes) on every replica to share them.
 /// </summary>
-public sealed class CursorOptions
+internal sealed class CursorOptions
 {
     public const string Section = "McpRag:Cursor";
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McpRag.McpServer.Pipeline;
 using McpRag.Retrieval.Search;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -8,11 +9,11 @@ namespace McpRag.McpServer.Tools;
 
 /// <summary>
 /// Every document of the caller's tenant as an MCP resource, <c>mcprag://documents/{id}</c> (a resource template:
-/// documents are not enumerated). A read goes through <see cref="TenantCallFilter"/> like <c>fetch</c> and is scoped
+/// documents are not enumerated). A read goes through <see cref="CallPipeline"/> like <c>fetch</c> and is scoped
 /// the same way: a document of another tenant is "not found", exactly like a missing one.
 /// </summary>
 [McpServerResourceType]
-public sealed class DocumentResources
+internal sealed class DocumentResources
 {
     public const string Scheme = "mcprag";
 
@@ -24,9 +25,10 @@ public sealed class DocumentResources
     [Description("One document of the caller's knowledge base, as Markdown. Search results link to these.")]
     public static async Task<ReadResourceResult> Read(RequestContext<ReadResourceRequestParams> context, string id, CancellationToken cancellationToken)
     {
-        var call = ToolCall.From(context);
-        var document = await call.Backend.GetAsync(call.Route, call.Principal, ToolArguments.Id(id), cancellationToken)
+        var call = CallContext.For(context);
+        var document = await call.BoundBackend.GetAsync(call.BoundRoute, call.Principal, ToolArguments.Id(id), cancellationToken)
             ?? throw new RetrievalException(RetrievalErrorCode.NotFound, "no document with this id");
+        call.Found(1);
         return new ReadResourceResult
         {
             Contents = [new TextResourceContents { Uri = UriOf(document.Id), MimeType = MimeType, Text = document.Text }],

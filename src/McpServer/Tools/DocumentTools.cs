@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
+using McpRag.McpServer.Pipeline;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
-using McpRag.McpServer.Throttling;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -14,7 +14,7 @@ namespace McpRag.McpServer.Tools;
 /// the quota's <c>maxChunksPerWrite</c>.
 /// </summary>
 [McpServerToolType]
-public sealed class DocumentTools(ITenantThrottle throttle)
+internal sealed class DocumentTools(ThrottleStage throttle)
 {
     /// <summary>Upper bound of one document's text; larger documents belong to <c>mcprag ingest</c>.</summary>
     public const int MaxTextLength = 1_000_000;
@@ -31,7 +31,7 @@ public sealed class DocumentTools(ITenantThrottle throttle)
         [Description("Attributes for filtering, e.g. {\"category\": \"faq\"}.")] Dictionary<string, JsonElement>? attributes = null,
         CancellationToken cancellationToken = default)
     {
-        var call = ToolCall.From(context);
+        var call = CallContext.For(context);
         if (string.IsNullOrWhiteSpace(title) || title.Length > 1_000)
         {
             throw RetrievalException.Invalid("title must be 1-1000 characters");
@@ -47,25 +47,8 @@ public sealed class DocumentTools(ITenantThrottle throttle)
             Url = string.IsNullOrWhiteSpace(url) ? null : url.Trim(),
             Attributes = ToolArguments.Filters(attributes),
         };
-        var quota = throttle.QuotaOf(call.Route);
-        var passages = call.Backend.EmbeddingCost(document);
-        if (passages > quota.MaxChunksPerWrite)
-        {
-            throw RetrievalException.Invalid($"text makes {passages} passages to embed and one upsert_document may embed at most {quota.MaxChunksPerWrite}: split the document, or load it with mcprag ingest");
-        }
-
-        using (var charge = await throttle.ChargeEmbeddingAsync(call.Route, passages, cancellationToken))
-        {
-            if (!charge.IsAdmitted)
-            {
-                throw new RetrievalException(RetrievalErrorCode.Throttled, $"this write embeds {passages} passages and the tenant's embedding quota ({quota.EmbeddedChunksPerMinute} passages per minute) has fewer left")
-                {
-                    RetryAfter = charge.RetryAfter,
-                };
-            }
-        }
-
-        var chunks = await call.Backend.UpsertAsync(call.Route, call.Principal, [document], null, cancellationToken);
+        await throttle.ChargeWriteAsync(call.BoundRoute, call.BoundBackend.EmbeddingCost(document), cancellationToken);
+        var chunks = await call.BoundBackend.UpsertAsync(call.BoundRoute, call.Principal, [document], null, cancellationToken);
         var result = new UpsertToolResult(document.Id, chunks, call.Principal.TenantId);
         return ToolResults.Structured(result);
     }
@@ -78,9 +61,9 @@ public sealed class DocumentTools(ITenantThrottle throttle)
         [Description("Id of the document to delete.")] string id,
         CancellationToken cancellationToken = default)
     {
-        var call = ToolCall.From(context);
+        var call = CallContext.For(context);
         var documentId = ToolArguments.Id(id);
-        if (!await call.Backend.DeleteAsync(call.Route, call.Principal, documentId, cancellationToken))
+        if (!await call.BoundBackend.DeleteAsync(call.BoundRoute, call.Principal, documentId, cancellationToken))
         {
             throw new RetrievalException(RetrievalErrorCode.NotFound, "no document with this id");
         }

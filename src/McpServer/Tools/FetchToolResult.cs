@@ -7,7 +7,7 @@ namespace McpRag.McpServer.Tools;
 /// Structured result of <c>fetch</c>: one window of the document's text, so a long document never arrives as one
 /// result larger than an agent's context can take.
 /// </summary>
-public sealed record FetchToolResult(
+internal sealed record FetchToolResult(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("title")] string Title,
     [property: JsonPropertyName("url"), Description("Where the document lives: its own URL, or its mcprag://documents/{id} resource URI when it has none.")] string Url,

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace McpRag.McpServer.Tools;
 
 /// <summary>One search result.</summary>
-public sealed record SearchToolHit(
+internal sealed record SearchToolHit(
     [property: JsonPropertyName("id"), Description("Document id; pass to 'fetch' for the whole text.")] string Id,
     [property: JsonPropertyName("title")] string Title,
     [property: JsonPropertyName("url"), Description("Where the document lives: its own URL, or its mcprag://documents/{id} resource URI when it has none.")] string Url,

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace McpRag.McpServer.Tools;
 
 /// <summary>Structured result of <c>search</c>; its JSON schema is the tool's declared output schema.</summary>
-public sealed record SearchToolResult(
+internal sealed record SearchToolResult(
     [property: JsonPropertyName("results"), Description("Matching documents of the caller's tenant, best first.")] IReadOnlyList<SearchToolHit> Results,
     [property: JsonPropertyName("next_cursor"), Description("Pass as 'cursor' to get the next page; null when there is none.")] string? NextCursor,
     [property: JsonPropertyName("tenant"), Description("The caller's tenant, taken from the token.")] string Tenant,

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using McpRag.McpServer.Pipeline;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using ModelContextProtocol.Protocol;
@@ -12,7 +13,7 @@ namespace McpRag.McpServer.Tools;
 /// closed-world: they only ever see the caller's own tenant.
 /// </summary>
 [McpServerToolType]
-public sealed class SearchTools(CursorCodec cursors)
+internal sealed class SearchTools(CursorCodec cursors)
 {
     [ToolScope(TenantPrincipal.ReadScope)]
     [McpServerTool(Name = "search", Title = "Search the knowledge base", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false, UseStructuredContent = true, OutputSchemaType = typeof(SearchToolResult))]
@@ -26,20 +27,22 @@ public sealed class SearchTools(CursorCodec cursors)
         [Description("The 'next_cursor' of a previous result, to get the next page of the same search.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
-        var call = ToolCall.From(context);
+        var call = CallContext.For(context);
+        call.Searched(query, ToolArguments.TryMode(mode));
         var searchQuery = new SearchQuery(ToolArguments.Query(query), ToolArguments.TopK(top_k), ToolArguments.Mode(mode), ToolArguments.Filters(filters));
         if (cursor is not null)
         {
             searchQuery = searchQuery with { Position = cursors.Decode(cursor, call.Principal, searchQuery) };
         }
 
-        var page = await call.Backend.SearchAsync(call.Route, call.Principal, searchQuery, cancellationToken);
+        var page = await call.BoundBackend.SearchAsync(call.BoundRoute, call.Principal, searchQuery, cancellationToken);
         var result = new SearchToolResult(
             page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, DocumentResources.UrlOf(h.Url, h.Id), h.Snippet, h.Score, h.Attributes)).ToList(),
             page.NextPosition is null ? null : cursors.Encode(call.Principal, searchQuery, page.NextPosition),
             call.Principal.TenantId,
-            call.Backend.Name,
+            call.BoundBackend.Name,
             searchQuery.Mode.ToString().ToLowerInvariant());
+        call.Found(result.Results.Count);
         return ToolResults.Structured(result, result.Results.Select(Link));
     }
 
@@ -53,11 +56,12 @@ public sealed class SearchTools(CursorCodec cursors)
         [Description("Where to start in the document's text, in characters (a previous result's next_offset).")] int offset = 0,
         CancellationToken cancellationToken = default)
     {
-        var call = ToolCall.From(context);
+        var call = CallContext.For(context);
         var window = TextWindow.Of(max_chars, offset);
-        var document = await call.Backend.GetAsync(call.Route, call.Principal, ToolArguments.Id(id), cancellationToken)
+        var document = await call.BoundBackend.GetAsync(call.BoundRoute, call.Principal, ToolArguments.Id(id), cancellationToken)
             ?? throw new RetrievalException(RetrievalErrorCode.NotFound, "no document with this id");
         var (text, next) = window.Cut(document.Text);
+        call.Found(1);
         return ToolResults.Structured(new FetchToolResult(
             document.Id, document.Title, DocumentResources.UrlOf(document.Url, document.Id), text, document.Attributes,
             window.Offset, document.Text.Length, next is not null, next));

@@ -7,7 +7,7 @@ namespace McpRag.McpServer.Tools;
 /// document comes in windows of at most <see cref="MaxMaxChars"/> characters that never cut a surrogate pair (a
 /// one-character window over a pair holds the pair).
 /// </summary>
-public sealed record TextWindow(int MaxChars, int Offset)
+internal sealed record TextWindow(int MaxChars, int Offset)
 {
     /// <summary>About 5k tokens of English: a useful read that leaves most of a context window free.</summary>
     public const int DefaultMaxChars = 20_000;

@@ -1,7 +1,7 @@
 namespace McpRag.McpServer.Tools;
 
 /// <summary>Server-wide operator controls over the tools (<c>McpRag:Tools</c>).</summary>
-public sealed class ToolAccessOptions
+internal sealed class ToolAccessOptions
 {
     public const string Section = "McpRag:Tools";
 

@@ -4,7 +4,7 @@ using McpRag.Retrieval.Search;
 namespace McpRag.McpServer.Tools;
 
 /// <summary>Validates tool arguments, each failure a one-line <c>invalid_argument</c>.</summary>
-public static class ToolArguments
+internal static class ToolArguments
 {
     public static string Query(string? query)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpRag.McpServer.Pipeline;
 using McpRag.Retrieval.Search;
 using ModelContextProtocol.Protocol;
 
@@ -11,20 +12,8 @@ namespace McpRag.McpServer.Tools;
 /// on errors and throw instead of showing the error to the agent, while every client reads the text. Only
 /// <see cref="RetrievalException"/> messages reach the caller; they are written to be safe to show.
 /// </summary>
-public static class ToolErrors
+internal static class ToolErrors
 {
-    public static string CodeOf(RetrievalErrorCode code) => code switch
-    {
-        RetrievalErrorCode.InvalidArgument => "invalid_argument",
-        RetrievalErrorCode.Unauthenticated => "unauthenticated",
-        RetrievalErrorCode.Forbidden => "forbidden",
-        RetrievalErrorCode.NotFound => "not_found",
-        RetrievalErrorCode.TenantNotProvisioned => "tenant_not_provisioned",
-        RetrievalErrorCode.Throttled => "throttled",
-        RetrievalErrorCode.BackendUnavailable => "backend_unavailable",
-        _ => "backend_error",
-    };
-
     public static CallToolResult From(RetrievalException error) => new()
     {
         IsError = true,
@@ -34,7 +23,7 @@ public static class ToolErrors
     /// <summary>The one-line error text: <c>code: reason</c>, and the retry delay in whole seconds when there is one.</summary>
     public static string TextOf(RetrievalException error)
     {
-        var text = $"{CodeOf(error.Code)}: {error.Message}";
+        var text = $"{ErrorCodes.Of(error.Code).Code}: {error.Message}";
         return error.RetryAfter is { } retry
             ? text + string.Create(CultureInfo.InvariantCulture, $" (retry_after_seconds={RetryAfterSeconds(retry)})")
             : text;

@@ -1,4 +1,4 @@
-using McpRag.McpServer.Auth;
+using McpRag.McpServer.Pipeline;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
 using ModelContextProtocol.Protocol;
@@ -7,13 +7,13 @@ using ModelContextProtocol.Server;
 namespace McpRag.McpServer.Tools;
 
 /// <summary>
-/// <c>tools/list</c> follows the caller: a tool is listed only when <see cref="ToolAccess"/> allows it (the token
+/// <c>tools/list</c> follows the caller: a tool is listed only when <see cref="AuthorizeStage"/> allows it (the token
 /// carries the scope the tool declares, and the operator's read-only switches and allowlist permit it), so a
 /// read-only agent is never offered write tools. Calling a tool that is not listed is answered as a
 /// missing scope (HTTP 403 <c>insufficient_scope</c>, so OAuth clients can step up; <c>forbidden</c> on stdio), never
 /// as an unknown tool. The list is marked private to the caller for caches.
 /// </summary>
-public sealed class ToolListFilter(CallerAuthenticator callers, ToolAccess access, ITenantDirectory directory)
+internal sealed class ToolListFilter(CallPipeline pipeline, AuthenticateStage authenticate, AuthorizeStage authorize, RouteStage routes)
 {
     /// <summary>How long a client may reuse the list; it changes only with the caller's token or a new server version.</summary>
     public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
@@ -28,15 +28,16 @@ public sealed class ToolListFilter(CallerAuthenticator callers, ToolAccess acces
         TenantRoute? route = null;
         try
         {
-            principal = await callers.AuthenticateAsync(context.User);
-            route = await directory.FindAsync(principal.TenantId, cancellationToken);
+            var call = pipeline.ContextOf(context);
+            principal = await authenticate.RunAsync(call, context.User);
+            route = await routes.FindAsync(call, principal, cancellationToken);
         }
         catch (RetrievalException)
         {
             // No valid token (stdio): list the read tools, whose calls then explain what is missing.
         }
 
-        result.Tools = result.Tools.Where(tool => access.Allows(principal, route, tool.Name)).ToList();
+        result.Tools = result.Tools.Where(tool => authorize.Allows(principal, route, tool.Name)).ToList();
         result.CacheScope = CacheScope.Private;
         result.TimeToLive = TimeToLive;
         return result;

@@ -9,7 +9,7 @@ namespace McpRag.McpServer.Tools;
 /// the same object serialized as compact JSON (the MCP specification's SHOULD for backwards compatibility, and what the
 /// search/fetch connector convention reads), optionally followed by extra content blocks such as resource links.
 /// </summary>
-public static class ToolResults
+internal static class ToolResults
 {
     /// <summary>
     /// The text block is read by models, not embedded in HTML: quotes, apostrophes and non-ASCII text stay as they

@@ -5,7 +5,7 @@ namespace McpRag.McpServer.Tools;
 /// <see cref="Auth.ToolScopes"/> refuses to start when a registered tool has no declaration.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class ToolScopeAttribute(string scope) : Attribute
+internal sealed class ToolScopeAttribute(string scope) : Attribute
 {
     public string Scope { get; } = scope;
 }

@@ -6,4 +6,4 @@ namespace McpRag.McpServer.Auth.DevServer;
 /// The development authorization server's store (registered clients, codes, refresh tokens), in memory: a demo's
 /// clients register again after a restart, as they do against any server that forgot them.
 /// </summary>
-public sealed class DevAuthorizationDbContext(DbContextOptions<DevAuthorizationDbContext> options) : DbContext(options);
+internal sealed class DevAuthorizationDbContext(DbContextOptions<DevAuthorizationDbContext> options) : DbContext(options);

@@ -17,7 +17,7 @@ namespace McpRag.McpServer.Auth.DevServer;
 /// <see cref="DevClientRegistration"/>. Who signs in is whoever picks a sample tenant on <see cref="DevSignInPage"/>:
 /// there are no passwords, which is why it exists only where the development key is trusted anyway.
 /// </summary>
-public static class DevAuthorizationServer
+internal static class DevAuthorizationServer
 {
     /// <summary>Where its endpoints live; the origin and host checks of the MCP endpoint apply here too.</summary>
     public const string PathPrefix = "/connect";

@@ -11,7 +11,7 @@ namespace McpRag.McpServer.Auth.DevServer;
 /// PKCE required, the two scopes and this server's resource. Requests are bounded (body size, URI count and length,
 /// client count) and refused with the RFC's error codes and a one-line reason.
 /// </summary>
-public sealed class DevClientRegistration(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<AuthOptions> auth)
+internal sealed class DevClientRegistration(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<AuthOptions> auth)
 {
     private const int MaxBodyBytes = 16 * 1024;
     private const int MaxRedirectUris = 10;

@@ -16,7 +16,7 @@ namespace McpRag.McpServer.Auth.DevServer;
 /// The form posts the authorization request back with those choices; allowing signs in a principal whose access token
 /// names the tenant in the configured tenant claim, for this server's resource URL only.
 /// </summary>
-public sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOptions> auth, IServiceScopeFactory scopes)
+internal sealed class DevSignInPage(FileTenantDirectory tenants, IOptions<AuthOptions> auth, IServiceScopeFactory scopes)
 {
     private const string TenantField = "mcprag_tenant";
     private const string UserField = "mcprag_user";
