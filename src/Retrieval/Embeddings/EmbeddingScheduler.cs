@@ -9,8 +9,8 @@ namespace McpRag.Retrieval.Embeddings;
 /// <see cref="EmbeddingSchedulerOptions.MaxConcurrentWrites"/> write batches run at once, whoever sends them; when
 /// the <see cref="EmbeddingSchedulerOptions.MaxConcurrent"/> slots are all taken, a waiting query gets the next free
 /// slot before any waiting write; and when a slot is free, work starts at once (no added wait when idle). Each call
-/// passes its whole batch through <see cref="GenerateAsync"/>, so the query lane can later merge concurrent queries
-/// into one model call without changing callers.
+/// passes its whole batch through <see cref="GenerateAsync"/>; single-text queries that meet while the model is busy
+/// are merged into one model run by <see cref="QueryBatcher"/> (each caller still gets its own vector).
 /// </summary>
 public sealed class EmbeddingScheduler : IDisposable
 {
@@ -18,14 +18,22 @@ public sealed class EmbeddingScheduler : IDisposable
     private readonly System.Threading.Lock _lock = new();
     private readonly Queue<TaskCompletionSource> _waitingQueries = new();
     private readonly Queue<TaskCompletionSource> _waitingWrites = new();
+    private readonly QueryBatcher? _batcher;
     private int _free;
+    private int _runningQueries;
 
     public EmbeddingScheduler(IOptions<EmbeddingSchedulerOptions> options)
     {
         var value = options.Value;
         _free = value.MaxConcurrent;
         _writes = new SemaphoreSlim(value.MaxConcurrentWrites, value.MaxConcurrentWrites);
+        _batcher = value.QueryBatchWindowMicroseconds > 0 && value.QueryBatchMaxSize > 1
+            ? new QueryBatcher(this, TimeSpan.FromMicroseconds(value.QueryBatchWindowMicroseconds), value.QueryBatchMaxSize)
+            : null;
     }
+
+    /// <summary>Query model runs in progress now (batching waits for company only while this is above zero).</summary>
+    internal int RunningQueries => Volatile.Read(ref _runningQueries);
 
     /// <summary>Queries waiting for a slot now (for tests and metrics).</summary>
     public int WaitingQueries
@@ -56,6 +64,11 @@ public sealed class EmbeddingScheduler : IDisposable
         IEmbeddingGenerator<string, Embedding<float>> model, IEnumerable<string> values, EmbeddingGenerationOptions? options, CancellationToken cancellationToken)
     {
         var query = EmbeddingPurpose.IsQuery(options);
+        if (query && _batcher is not null && QueryBatcher.CanBatch(values, options, out var text))
+        {
+            return await _batcher.GenerateAsync(model, text, cancellationToken);
+        }
+
         if (!query)
         {
             await _writes.WaitAsync(cancellationToken);
@@ -66,7 +79,7 @@ public sealed class EmbeddingScheduler : IDisposable
             await EnterAsync(query, cancellationToken);
             try
             {
-                return await model.GenerateAsync(values, options, cancellationToken);
+                return await RunAsync(model, values, options, query, cancellationToken);
             }
             finally
             {
@@ -82,7 +95,29 @@ public sealed class EmbeddingScheduler : IDisposable
         }
     }
 
-    private Task EnterAsync(bool query, CancellationToken cancellationToken)
+    /// <summary>One model run inside a slot the caller holds, counted while it runs if it is a query run.</summary>
+    internal async Task<GeneratedEmbeddings<Embedding<float>>> RunAsync(
+        IEmbeddingGenerator<string, Embedding<float>> model, IEnumerable<string> values, EmbeddingGenerationOptions? options, bool query, CancellationToken cancellationToken)
+    {
+        if (query)
+        {
+            Interlocked.Increment(ref _runningQueries);
+        }
+
+        try
+        {
+            return await model.GenerateAsync(values, options, cancellationToken);
+        }
+        finally
+        {
+            if (query)
+            {
+                Interlocked.Decrement(ref _runningQueries);
+            }
+        }
+    }
+
+    internal Task EnterAsync(bool query, CancellationToken cancellationToken)
     {
         TaskCompletionSource waiter;
         lock (_lock)
@@ -119,7 +154,7 @@ public sealed class EmbeddingScheduler : IDisposable
     }
 
     /// <summary>Hands the slot to the first waiting query, else the first waiting write, else frees it.</summary>
-    private void Leave()
+    internal void Leave()
     {
         lock (_lock)
         {
