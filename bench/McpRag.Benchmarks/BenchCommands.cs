@@ -84,13 +84,14 @@ internal static class BenchCommands
         var clients = IntList("--clients", [1, 4, 16, 64], "Concurrent client levels");
         var calls = Value("--calls", 300, "Sequential calls per latency measurement");
         var noPeer = new Option<bool>("--no-peer") { Description = "Skip the peer server comparison" };
-        return Verb("load", "Throughput and latency over stdio and HTTP at each client level.", report: true, [seconds, repeats, clients, calls, noPeer],
+        var noStdio = new Option<bool>("--no-stdio") { Description = "Skip the sequential stdio measurements" };
+        return Verb("load", "Throughput and latency over stdio and HTTP at each client level.", report: true, [seconds, repeats, clients, calls, noPeer, noStdio],
             async (paths, r, ct) =>
             {
                 var generator = new LoadGenerator(TimeSpan.FromSeconds(r.GetValue(seconds)), r.GetValue(repeats), warmupCalls: 20);
                 var store = new ResultStore(paths);
                 store.Save("machine", MachineInfo.Capture(paths.Root));
-                store.Save("load", await new LoadBenchmark(paths, generator, r.GetValue(clients)!, r.GetValue(calls), !r.GetValue(noPeer)).RunAsync(ct));
+                store.Save("load", await new LoadBenchmark(paths, generator, r.GetValue(clients)!, r.GetValue(calls), !r.GetValue(noPeer), !r.GetValue(noStdio)).RunAsync(ct));
             });
     }
 

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using McpRag.McpServer.Tools;
+using McpRag.Retrieval.Tenancy;
 using ModelContextProtocol.Server;
 
 namespace McpRag.Benchmarks.Hosting;
@@ -10,6 +12,7 @@ namespace McpRag.Benchmarks.Hosting;
 [McpServerToolType]
 internal sealed class NoOpTools
 {
+    [ToolScope(TenantPrincipal.ReadScope)]
     [McpServerTool(Name = "noop", ReadOnly = true, Idempotent = true, OpenWorld = false, Destructive = false)]
     [Description("Returns 'ok'. For benchmarks only.")]
     public static string NoOp() => "ok";
