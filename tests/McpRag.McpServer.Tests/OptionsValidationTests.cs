@@ -31,6 +31,10 @@ public sealed class OptionsValidationTests
         { "McpRag:Local:BatchDocuments", "0", "McpRag:Local:BatchDocuments must be between 1 and 10000" },
         { "McpRag:Embedding:MaxConcurrent", "257", "McpRag:Embedding:MaxConcurrent must be between 2 and 256" },
         { "McpRag:Embedding:MaxConcurrentWrites", "256", "McpRag:Embedding:MaxConcurrentWrites must be at least 1 and less than MaxConcurrent" },
+        { "McpRag:Embedding:QueryBatchWindowMicroseconds", "-1", "McpRag:Embedding:QueryBatchWindowMicroseconds must be between 0 (off) and 50000" },
+        { "McpRag:Embedding:QueryBatchMaxSize", "0", "McpRag:Embedding:QueryBatchMaxSize must be between 1 and 256" },
+        { "McpRag:Embedding:OnnxRuntime:IntraOpThreads", "-1", "McpRag:Embedding:OnnxRuntime:IntraOpThreads must be between 0 and 64 (0 = one per core)" },
+        { "McpRag:Embedding:OnnxRuntime:InterOpThreads", "65", "McpRag:Embedding:OnnxRuntime:InterOpThreads must be between 0 and 64 (0 = one per core)" },
         { "McpRag:OpenSearch:TokenLifetime", "00:00:00", "McpRag:OpenSearch:TokenLifetime must be more than 0 and at most 00:05:00" },
         { "McpRag:OpenSearch:TokenLifetime", "00:05:01", "McpRag:OpenSearch:TokenLifetime must be more than 0 and at most 00:05:00" },
         { "McpRag:OpenSearch:Issuer", " ", "McpRag:OpenSearch:Issuer must not be empty" },
@@ -70,7 +74,7 @@ public sealed class OptionsValidationTests
     {
         using var services = Services([]);
 
-        foreach (var key in new[] { "McpRag:Throttling:", "McpRag:Local:", "McpRag:Embedding:", "McpRag:OpenSearch:", "McpRag:Bedrock:", "McpRag:Tenants:DynamoDb:", "McpRag:QIndex:" })
+        foreach (var key in new[] { "McpRag:Throttling:", "McpRag:Local:", "McpRag:Embedding:", "McpRag:Embedding:OnnxRuntime:", "McpRag:OpenSearch:", "McpRag:Bedrock:", "McpRag:Tenants:DynamoDb:", "McpRag:QIndex:" })
         {
             Assert.NotNull(ValueOf(services, key));
         }
@@ -80,6 +84,7 @@ public sealed class OptionsValidationTests
     {
         _ when key.StartsWith("McpRag:Throttling:", StringComparison.Ordinal) => services.GetRequiredService<IOptions<ThrottlingOptions>>().Value,
         _ when key.StartsWith("McpRag:Local:", StringComparison.Ordinal) => services.GetRequiredService<IOptions<LocalBackendOptions>>().Value,
+        _ when key.StartsWith("McpRag:Embedding:OnnxRuntime:", StringComparison.Ordinal) => services.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value,
         _ when key.StartsWith("McpRag:Embedding:", StringComparison.Ordinal) => services.GetRequiredService<IOptions<EmbeddingSchedulerOptions>>().Value,
         _ when key.StartsWith("McpRag:OpenSearch:", StringComparison.Ordinal) => services.GetRequiredService<IOptions<OpenSearchOptions>>().Value,
         _ when key.StartsWith("McpRag:Bedrock:", StringComparison.Ordinal) => services.GetRequiredService<IOptions<BedrockOptions>>().Value,
