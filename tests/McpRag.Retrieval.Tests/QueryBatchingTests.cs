@@ -72,6 +72,32 @@ public sealed class QueryBatchingTests
     }
 
     [Fact]
+    public async Task Generate_ModelFailsDuringBatch_EveryCallerGetsTheErrorAndTheSlotIsFreed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var model = new RecordingModel(new FailingModel());
+        using var scheduler = New(maxBatch: 2, maxConcurrent: 2);
+        var blocker = scheduler.GenerateAsync(model, [Blocker], EmbeddingPurpose.Query(), ct);
+
+        var first = scheduler.GenerateAsync(model, ["one"], EmbeddingPurpose.Query(), ct);
+        var second = scheduler.GenerateAsync(model, ["two"], EmbeddingPurpose.Query(), ct);
+        model.Open();
+
+        Assert.Equal("model down", (await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded(first))).Message);
+        Assert.Equal("model down", (await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded(second))).Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded(blocker));
+        Assert.Contains(2, model.BatchSizes);
+        Assert.Equal(0, scheduler.WaitingQueries);
+
+        // Both slots are back: two more runs start (and fail) rather than wait for a slot forever.
+        var later = new[] { "three", "four" }.Select(q => scheduler.GenerateAsync(model, [q], EmbeddingPurpose.Query(), ct)).ToList();
+        foreach (var call in later)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => Bounded(call));
+        }
+    }
+
+    [Fact]
     public async Task Generate_LoneQueryOnIdleModel_StartsWithoutWaitingForTheWindow()
     {
         var model = new RecordingModel(new LengthModel());
@@ -84,8 +110,8 @@ public sealed class QueryBatchingTests
         Assert.Single(await Bounded(call));
     }
 
-    private static EmbeddingScheduler New(int maxBatch, int windowMicroseconds = 50_000) =>
-        new(Options.Create(new EmbeddingSchedulerOptions { MaxConcurrent = 4, QueryBatchMaxSize = maxBatch, QueryBatchWindowMicroseconds = windowMicroseconds }));
+    private static EmbeddingScheduler New(int maxBatch, int windowMicroseconds = 50_000, int maxConcurrent = 4) =>
+        new(Options.Create(new EmbeddingSchedulerOptions { MaxConcurrent = maxConcurrent, QueryBatchMaxSize = maxBatch, QueryBatchWindowMicroseconds = windowMicroseconds }));
 
     private static Task<T> Bounded<T>(Task<T> task) => task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
@@ -117,6 +143,18 @@ public sealed class QueryBatchingTests
 
             return await inner.GenerateAsync(texts, options, cancellationToken);
         }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class FailingModel : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("model down");
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
