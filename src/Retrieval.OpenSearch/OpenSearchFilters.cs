@@ -35,9 +35,9 @@ public static class OpenSearchFilters
         var bounds = new JsonObject();
         foreach (var (op, value) in range.Bounds())
         {
-            bounds[op[1..]] = range.Type == AttributeType.Number
-                ? JsonValue.Create(double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture))
-                : JsonValue.Create(value);
+            bounds[op[1..]] = range.Type != AttributeType.Number ? JsonValue.Create(value)
+                : long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole) ? JsonValue.Create(whole)
+                : JsonValue.Create(double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
         }
 
         return new JsonObject { ["range"] = new JsonObject { [Field(range.Attribute)] = bounds } };
