@@ -297,6 +297,14 @@ internal sealed class FakeOpenSearchCluster : IAsyncDisposable
                     result = result.Where(r => !excluded.ContainsKey(r.Key)).ToDictionary(r => r.Key, r => r.Value);
                 }
 
+                if (spec["should"] is JsonArray should)
+                {
+                    // Filter context only: a document must match minimum_should_match clauses (1 when the bool has no must or filter).
+                    var minimum = spec["minimum_should_match"]?.GetValue<int>() ?? (spec["must"] is null && spec["filter"] is null ? 1 : 0);
+                    var matches = should.Select(c => Evaluate(c!.AsObject(), docs)).ToList();
+                    result = result.Where(r => matches.Count(m => m.ContainsKey(r.Key)) >= minimum).ToDictionary(r => r.Key, r => r.Value);
+                }
+
                 return result;
             }
 
