@@ -28,9 +28,8 @@ internal static class LocalQueries
     }
 
     /// <summary>
-    /// A filter as a Lucene query on the stored string attribute fields. A negation is "all of the scope but", since a
-    /// purely negative Lucene query matches nothing. Ranges need typed fields the index does not hold, so they are
-    /// refused with the operator named rather than compared as strings.
+    /// A filter as a Lucene query: equality and existence on the string attribute fields, ranges on the numeric points
+    /// indexed beside them. A negation is "all of the scope but", since a purely negative Lucene query matches nothing.
     /// </summary>
     private static Query Filter(SearchFilter filter)
     {
@@ -57,10 +56,33 @@ internal static class LocalQueries
             case FilterExists exists:
                 return TermRangeQuery.NewStringRange(IndexFields.AttributePrefix + exists.Attribute, null, null, includeLower: true, includeUpper: true);
             case FilterRange range:
-                throw RetrievalException.Invalid($"filter '{range.Attribute}': the local backend cannot filter with {range.Bounds().First().Operator} (ranges need typed index fields); use $eq, $in, $exists, $not, $and, $or");
+                var bounded = new BooleanQuery();
+                foreach (var (op, value) in range.Bounds())
+                {
+                    bounded.Add(Bound(range, op, value), Occur.MUST);
+                }
+
+                return bounded;
             default:
                 throw RetrievalException.Invalid("filter has an operator the local backend cannot express");
         }
+    }
+
+    /// <summary>One bound of a range on the attribute's numeric points (<see cref="IndexFields.NumberPrefix"/>, <see cref="IndexFields.DatePrefix"/>).</summary>
+    private static Query Bound(FilterRange range, string op, string value)
+    {
+        bool lower = op is "$gt" or "$gte", inclusive = op is "$gte" or "$lte";
+        if (range.Type == AttributeType.Number && AttributeValues.TryNumber(value, out var number))
+        {
+            return NumericRangeQuery.NewDoubleRange(IndexFields.NumberPrefix + range.Attribute, lower ? number : null, lower ? null : number, inclusive, inclusive);
+        }
+
+        if (range.Type == AttributeType.Date && AttributeValues.TryDate(value, out var seconds))
+        {
+            return NumericRangeQuery.NewInt64Range(IndexFields.DatePrefix + range.Attribute, lower ? seconds : null, lower ? null : seconds, inclusive, inclusive);
+        }
+
+        throw RetrievalException.Invalid($"filter '{range.Attribute}': the local backend cannot filter with {op} on this value");
     }
 
     public static Query Document(string tenantId, string docId) => new BooleanQuery

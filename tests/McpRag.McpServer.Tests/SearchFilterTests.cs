@@ -52,10 +52,36 @@ public sealed class SearchFilterTests(SampleDeployment deployment)
         Assert.Empty(await SearchAsync(client, """{"$not": {"product": {"$exists": true}}}"""));
     }
 
+    [Fact]
+    public async Task Search_NumberAndDateRanges_MatchWrittenDocumentsInsideTheBounds()
+    {
+        var run = "r" + Guid.NewGuid().ToString("n")[..8];
+        await using var client = await McpClients.HttpAsync(deployment, deployment.Tokens.Valid(SampleDeployment.WriteTenant, scope: "rag:read rag:write"));
+        foreach (var (edition, issued) in new[] { ("1", "2019-06-30"), ("2", "2022-02-01T10:00:00Z"), ("3", "2025-11-20") })
+        {
+            (await client.CallAsync("upsert_document", new()
+            {
+                ["id"] = $"{run}-{edition}",
+                ["title"] = $"Tide tables edition {edition}",
+                ["text"] = $"Tide tables {run} for the harbour, edition {edition}.",
+                ["attributes"] = new Dictionary<string, object> { ["run"] = run, ["edition"] = edition, ["issued"] = issued },
+            })).Ok();
+        }
+
+        async Task<IEnumerable<string>> IdsAsync(string filtersJson) =>
+            (await client.CallAsync("search", new() { ["query"] = $"tide tables {run}", ["top_k"] = 10, ["filters"] = JsonSerializer.Deserialize<JsonElement>(filtersJson) }))
+                .Hits().Select(Id).Order(StringComparer.Ordinal);
+
+        Assert.Equal([$"{run}-2", $"{run}-3"], await IdsAsync($$$"""{"run": "{{{run}}}", "edition": {"$gte": 2}}"""));
+        Assert.Equal([$"{run}-1", $"{run}-2"], await IdsAsync($$$"""{"run": "{{{run}}}", "edition": {"$gt": 0.5, "$lte": 2}}"""));
+        Assert.Equal([$"{run}-1"], await IdsAsync($$$"""{"run": "{{{run}}}", "issued": {"$lt": "2022-02-01T10:00:00Z"}}"""));
+        Assert.Equal([$"{run}-2", $"{run}-3"], await IdsAsync($$$"""{"$and": [{"run": "{{{run}}}"}, {"$or": [{"issued": {"$gte": "2025-01-01"}}, {"edition": 2}]}]}"""));
+    }
+
     public static TheoryData<string, string> Refused() => new()
     {
-        { """{"year": {"$gte": 2020}}""", "$gte" },
-        { """{"published": {"$lt": "2025-01-01"}}""", "$lt" },
+        { """{"year": {"$gte": "soon"}}""", "numbers" },
+        { """{"published": {"$lt": 5}}""", "dates" },
         { """{"category": {"$gt": "faq"}}""", "keyword" },
         { """{"product": {"$lte": "x"}}""", "keyword" },
         { """{"year": "recent"}""", "numbers" },
