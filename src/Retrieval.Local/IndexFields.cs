@@ -20,6 +20,16 @@ internal static class IndexFields
     public const string Vector = "vec";
     public const string AttributePrefix = "attr.";
 
+    /// <summary>
+    /// Attribute values that read as numbers or ISO dates, also indexed as numeric points (not stored) so range filters
+    /// can compare them. Added without a format change: documents written before carry only <see cref="AttributePrefix"/>
+    /// fields, and a range simply does not match them until they are written again.
+    /// </summary>
+    public const string NumberPrefix = "attrnum.";
+
+    /// <inheritdoc cref="NumberPrefix"/>
+    public const string DatePrefix = "attrdate.";
+
     /// <summary>Commit user-data key recording the embedding model that built the index.</summary>
     public const string ModelCommitKey = "embedding_model";
 

@@ -2,6 +2,7 @@ using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 using LuceneDocument = Lucene.Net.Documents.Document;
 
 namespace McpRag.Retrieval.Backends.Local;
@@ -35,6 +36,15 @@ internal static class LocalDocuments
             foreach (var value in values)
             {
                 doc.Add(new StringField(IndexFields.AttributePrefix + name, value, Field.Store.YES));
+                if (AttributeValues.TryNumber(value, out var number))
+                {
+                    doc.Add(new DoubleField(IndexFields.NumberPrefix + name, number, Field.Store.NO));
+                }
+
+                if (AttributeValues.TryDate(value, out var seconds))
+                {
+                    doc.Add(new Int64Field(IndexFields.DatePrefix + name, seconds, Field.Store.NO));
+                }
             }
         }
 

@@ -2,6 +2,8 @@ using Lucene.Net.Index;
 using Lucene.Net.QueryParsers.Classic;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
+using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 
 namespace McpRag.Retrieval.Backends.Local;
 
@@ -11,24 +13,76 @@ internal static class LocalQueries
     private static readonly string[] TextFields = [IndexFields.Title, IndexFields.Text];
 
     /// <summary>
-    /// The scope every query, read and delete runs in: the caller's tenant, AND each attribute filter
-    /// (any of its values). Filters only ever narrow this scope.
+    /// The scope every query, read and delete runs in: the caller's tenant as a MUST, AND the caller's filter beside it.
+    /// The filter only ever narrows this scope: it sits in its own clause and cannot replace the tenant's.
     /// </summary>
-    public static Query Scope(string tenantId, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)
+    public static Query Scope(string tenantId, SearchFilter? filter)
     {
         var scope = new BooleanQuery { { new TermQuery(new Term(IndexFields.TenantId, tenantId)), Occur.MUST } };
-        foreach (var (name, values) in filters)
+        if (filter is not null)
         {
-            var anyOf = new BooleanQuery();
-            foreach (var value in values)
-            {
-                anyOf.Add(new TermQuery(new Term(IndexFields.AttributePrefix + name, value)), Occur.SHOULD);
-            }
-
-            scope.Add(anyOf, Occur.MUST);
+            scope.Add(Filter(filter), Occur.MUST);
         }
 
         return scope;
+    }
+
+    /// <summary>
+    /// A filter as a Lucene query: equality and existence on the string attribute fields, ranges on the numeric points
+    /// indexed beside them. A negation is "all of the scope but", since a purely negative Lucene query matches nothing.
+    /// </summary>
+    private static Query Filter(SearchFilter filter)
+    {
+        switch (filter)
+        {
+            case FilterGroup group:
+                var joined = new BooleanQuery();
+                foreach (var member in group.Members)
+                {
+                    joined.Add(Filter(member), group.Join == FilterJoin.All ? Occur.MUST : Occur.SHOULD);
+                }
+
+                return joined;
+            case FilterNot not:
+                return new BooleanQuery { { new MatchAllDocsQuery(), Occur.MUST }, { Filter(not.Inner), Occur.MUST_NOT } };
+            case FilterEquals equals:
+                var anyOf = new BooleanQuery();
+                foreach (var value in equals.Values)
+                {
+                    anyOf.Add(new TermQuery(new Term(IndexFields.AttributePrefix + equals.Attribute, value)), Occur.SHOULD);
+                }
+
+                return anyOf;
+            case FilterExists exists:
+                return TermRangeQuery.NewStringRange(IndexFields.AttributePrefix + exists.Attribute, null, null, includeLower: true, includeUpper: true);
+            case FilterRange range:
+                var bounded = new BooleanQuery();
+                foreach (var (op, value) in range.Bounds())
+                {
+                    bounded.Add(Bound(range, op, value), Occur.MUST);
+                }
+
+                return bounded;
+            default:
+                throw RetrievalException.Invalid("filter has an operator the local backend cannot express");
+        }
+    }
+
+    /// <summary>One bound of a range on the attribute's numeric points (<see cref="IndexFields.NumberPrefix"/>, <see cref="IndexFields.DatePrefix"/>).</summary>
+    private static Query Bound(FilterRange range, string op, string value)
+    {
+        bool lower = op is "$gt" or "$gte", inclusive = op is "$gte" or "$lte";
+        if (range.Type == AttributeType.Number && AttributeValues.TryNumber(value, out var number))
+        {
+            return NumericRangeQuery.NewDoubleRange(IndexFields.NumberPrefix + range.Attribute, lower ? number : null, lower ? null : number, inclusive, inclusive);
+        }
+
+        if (range.Type == AttributeType.Date && AttributeValues.TryDate(value, out var seconds))
+        {
+            return NumericRangeQuery.NewInt64Range(IndexFields.DatePrefix + range.Attribute, lower ? seconds : null, lower ? null : seconds, inclusive, inclusive);
+        }
+
+        throw RetrievalException.Invalid($"filter '{range.Attribute}': the local backend cannot filter with {op} on this value");
     }
 
     public static Query Document(string tenantId, string docId) => new BooleanQuery

@@ -19,7 +19,7 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
         var offset = ParsePosition(query.Position);
         var window = offset + query.TopK;
         var candidates = Math.Min(SearchLimits.MaxResultWindow * 4, Math.Max(options.Candidates, window * 3));
-        var scope = LocalQueries.Scope(principal.TenantId, query.Filters);
+        var scope = LocalQueries.Scope(principal.TenantId, query.Criteria());
         var textQuery = query.Mode == SearchMode.Semantic ? null : LocalQueries.Text(query.Text);
         var queryVector = query.Mode == SearchMode.Keyword ? null : await EmbedAsync(query.Text, cancellationToken);
 

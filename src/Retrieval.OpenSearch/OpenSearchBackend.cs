@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using McpRag.Retrieval.Ingest;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,10 +53,10 @@ public sealed class OpenSearchBackend : IRetrievalBackend
     public TenantRoute ValidateRoute(TenantRoute route) => OpenSearchRoute.Bind(route);
 
     public Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken) =>
-        RunAsync(route, principal, query.Filters, (os, target, scope) => _searcher.SearchAsync(os, target, scope, query, cancellationToken), ready: false, cancellationToken);
+        RunAsync(route, principal, query.Criteria(), (os, target, scope) => _searcher.SearchAsync(os, target, scope, query, cancellationToken), ready: false, cancellationToken);
 
     public Task<RetrievalDocument?> GetAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken) =>
-        RunAsync(route, principal, RetrievalDocument.EmptyAttributes, async (os, target, scope) =>
+        RunAsync(route, principal, null, async (os, target, scope) =>
         {
             var key = OpenSearchIndexNames.DocumentKey(principal.TenantId, id);
             var response = await _client.SearchAsync(target, os.Index, OpenSearchQueries.ByKeys(os, [key], scope), null, cancellationToken);
@@ -77,7 +78,7 @@ public sealed class OpenSearchBackend : IRetrievalBackend
 
     /// <summary>How many documents of the tenant the route's index holds (for verifying a migration).</summary>
     public Task<long> CountAsync(TenantRoute route, TenantPrincipal principal, CancellationToken cancellationToken) =>
-        RunAsync(route, principal, RetrievalDocument.EmptyAttributes, async (os, target, scope) =>
+        RunAsync(route, principal, null, async (os, target, scope) =>
         {
             var body = new JsonObject
             {
@@ -90,7 +91,7 @@ public sealed class OpenSearchBackend : IRetrievalBackend
 
     /// <summary>Deletes a document's record and its passages (their number is on the record).</summary>
     public Task<bool> DeleteAsync(TenantRoute route, TenantPrincipal principal, string id, CancellationToken cancellationToken) =>
-        RunAsync(route, principal, RetrievalDocument.EmptyAttributes, (os, target, scope) => _writer.DeleteAsync(os, target, scope, principal.TenantId, id, cancellationToken), ready: true, cancellationToken);
+        RunAsync(route, principal, null, (os, target, scope) => _writer.DeleteAsync(os, target, scope, principal.TenantId, id, cancellationToken), ready: true, cancellationToken);
 
     /// <summary>
     /// The reason a route cannot be served, or <c>null</c> when it can (or its index does not exist yet): the cluster's
@@ -104,18 +105,18 @@ public sealed class OpenSearchBackend : IRetrievalBackend
     }
 
     private Task<(int Documents, int Passages)> WriteAsync(TenantRoute route, TenantPrincipal principal, IReadOnlyList<(RetrievalDocument Document, float[]? Vector)> documents, IProgress<int>? progress, CancellationToken cancellationToken) =>
-        RunAsync(route, principal, RetrievalDocument.EmptyAttributes, (os, target, scope) => _writer.WriteAsync(os, target, scope, principal.TenantId, documents, progress, cancellationToken), ready: true, cancellationToken);
+        RunAsync(route, principal, null, (os, target, scope) => _writer.WriteAsync(os, target, scope, principal.TenantId, documents, progress, cancellationToken), ready: true, cancellationToken);
 
     /// <summary>
     /// Runs one call with the route's bound settings, the caller's credentials and the tenant scope every query carries,
     /// after checking that the route's index is ready when <paramref name="ready"/> (a search checks it itself, after
     /// choosing its strategy), and maps cluster failures to caller-safe errors.
     /// </summary>
-    private async Task<T> RunAsync<T>(TenantRoute route, TenantPrincipal principal, IReadOnlyDictionary<string, IReadOnlyList<string>> filters, Func<OpenSearchRoute, OpenSearchTarget, JsonArray, Task<T>> call, bool ready, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(TenantRoute route, TenantPrincipal principal, SearchFilter? filter, Func<OpenSearchRoute, OpenSearchTarget, JsonArray, Task<T>> call, bool ready, CancellationToken cancellationToken)
     {
         var os = OpenSearchRoute.Of(route);
         var target = _authorizers.TargetFor(os, principal);
-        var scope = OpenSearchQueries.Scope(os, principal.TenantId, filters);
+        var scope = OpenSearchQueries.Scope(os, principal.TenantId, filter);
         return await _indexes.CallAsync(async () =>
         {
             if (ready)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 
 namespace McpRag.Retrieval.Backends.OpenSearch;
 
@@ -13,19 +14,20 @@ public static class OpenSearchQueries
     public const string HighlightTag = "**";
     public const int SnippetLength = SnippetText.Length;
 
-    /// <summary>The filter clauses every query runs inside: the tenant and each attribute filter (any of its values).</summary>
-    public static JsonArray Scope(OpenSearchRoute route, string tenantId, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)
+    /// <summary>The filter clauses every query runs inside: the tenant term, and the caller's filter as a separate clause.</summary>
+    public static JsonArray Scope(OpenSearchRoute route, string tenantId, SearchFilter? filter)
     {
         var scope = new JsonArray { Term(route.TenantField, tenantId) };
-
-        foreach (var (name, values) in filters.OrderBy(f => f.Key, StringComparer.Ordinal))
+        // A top-level "all of" is spread into the scope's own filter clauses (the same meaning, one level less).
+        var clauses = filter switch
         {
-            if (name.Contains('.') || name.Contains('*'))
-            {
-                throw RetrievalException.Invalid("filter names must not contain '.' or '*'");
-            }
-
-            scope.Add(new JsonObject { ["terms"] = new JsonObject { [OpenSearchFields.Attributes + "." + name] = new JsonArray(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray()) } });
+            null => [],
+            FilterGroup { Join: FilterJoin.All } all => all.Members,
+            _ => [filter],
+        };
+        foreach (var clause in clauses)
+        {
+            scope.Add(OpenSearchFilters.Build(clause));
         }
 
         return scope;

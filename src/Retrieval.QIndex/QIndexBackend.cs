@@ -36,7 +36,7 @@ public sealed class QIndexBackend(
         var target = RouteOf(route);
         var request = new SearchRelevantContentRequest(query.Text, new ContentSource(new RetrieverContentSource(target.RetrieverId)))
         {
-            AttributeFilter = QIndexFilters.Build(target, query.Filters),
+            AttributeFilter = QIndexFilters.Build(target, query.Criteria()),
             MaxResults = Math.Min(query.TopK, target.MaxResults ?? QIndexRoute.MaxResultsLimit),
             NextToken = query.Position is null ? null : NextTokenOf(query.Position, principal),
         };

@@ -81,6 +81,29 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         AssertEveryOpenSearchBodyIsValid();
     }
 
+    [Fact]
+    public async Task Search_TypedFilter_ReachesOpenSearchAsBoolBesideTheTenantTerm()
+    {
+        await using var reader = await ClientAsync("tenant-c");
+        var before = deployment.Shared.Searches(CloudBackendDeployment.SharedIndex).Count();
+
+        (await reader.CallAsync("search", new()
+        {
+            ["query"] = "refund",
+            ["mode"] = "keyword",
+            ["filters"] = JsonSerializer.Deserialize<JsonElement>("""{"$or": [{"category": "faq"}, {"$not": {"category": {"$exists": true}}}], "year": {"$gte": 2020, "$lt": 2026}}"""),
+        })).Ok();
+
+        var request = deployment.Shared.Searches(CloudBackendDeployment.SharedIndex).Skip(before).Single();
+        Assert.Empty(OpenSearchSpec.SearchBody(request.Json));
+        var scope = request.Json["query"]!["bool"]!["filter"]!.AsArray();
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"term": {"tenant_id": "tenant-c"}}"""), scope[0]), scope.ToJsonString());
+        Assert.Contains(scope, c => JsonNode.DeepEquals(c, JsonNode.Parse("""
+            {"bool": {"should": [{"terms": {"attributes.category": ["faq"]}}, {"bool": {"must_not": [{"exists": {"field": "attributes.category"}}]}}], "minimum_should_match": 1}}
+            """)));
+        Assert.Contains(scope, c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"range": {"attributes.year": {"gte": 2020, "lt": 2026}}}""")));
+    }
+
     [Theory]
     [InlineData("2.11.0", false)]
     [InlineData("2.17.1", false)]
@@ -313,9 +336,11 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         var token = deployment.Tokens.Valid("tenant-q", subject: "alice");
         await using var client = await StdioAsync(token, await deployment.SingleTenantConfigAsync("tenant-q"));
 
-        var first = (await client.CallAsync("search", new() { ["query"] = "vpn setup", ["top_k"] = 3 })).Ok();
+        // A typed filter on the tenant's declared number and date attributes, the same on both pages (the cursor is bound to it).
+        var filters = JsonSerializer.Deserialize<JsonElement>("""{"views": {"$gt": 10}, "$not": {"_last_updated_at": {"$lt": "2025-01-01"}}}""");
+        var first = (await client.CallAsync("search", new() { ["query"] = "vpn setup", ["top_k"] = 3, ["filters"] = filters })).Ok();
         var cursor = first.GetProperty("next_cursor").GetString()!;
-        var second = (await client.CallAsync("search", new() { ["query"] = "vpn setup", ["top_k"] = 3, ["cursor"] = cursor })).Ok();
+        var second = (await client.CallAsync("search", new() { ["query"] = "vpn setup", ["top_k"] = 3, ["filters"] = filters, ["cursor"] = cursor })).Ok();
 
         Assert.Equal("vpn-setup", first.GetProperty("results")[0].GetProperty("id").GetString());
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next_cursor").ValueKind);
@@ -328,6 +353,12 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         var searches = requests.Where(r => r.Service == "qbusiness").ToList();
         Assert.Equal(2, searches.Count);
         Assert.Equal(nextToken, searches[1].Json.GetProperty("nextToken").GetString());
+        var expectedFilter = JsonDocument.Parse("""
+            {"andAllFilters": [
+              {"greaterThan": {"name": "views", "value": {"longValue": 10}}},
+              {"notFilter": {"lessThan": {"name": "_last_updated_at", "value": {"dateValue": 1735689600}}}}]}
+            """).RootElement;
+        Assert.All(searches, s => Assert.True(JsonElement.DeepEquals(expectedFilter, s.Json.GetProperty("attributeFilter")), s.Body));
         var schema = JsonSchema.FromFile(Path.Combine(RepositoryPaths.Root, "..", "shared", "contracts", "qbusiness", "SearchRelevantContent.wire.schema.json"));
         Assert.All(searches, s => Assert.True(schema.Evaluate(new JsonObject { ["request"] = JsonNode.Parse(s.Body) }).IsValid, s.Body));
         Assert.All(searches, s => Assert.NotEqual(token, s.Header("Authorization")));

@@ -1,3 +1,4 @@
+using McpRag.Retrieval.Search.Filters;
 using McpRag.Retrieval.Tenancy;
 
 namespace McpRag.Retrieval.Tests;
@@ -37,6 +38,14 @@ public sealed class TenantTableTests
     [InlineData("""{"tenants": {"t": {"tools": "search"}}}""", "\"tools\" must be a list of 1-32 tool names")]
     [InlineData("""{"tenants": {"t": {"quota": {"embeddedChunksPerMinute": 100, "maxChunksPerWrite": 101}}}}""", "quota.maxChunksPerWrite must not exceed quota.embeddedChunksPerMinute")]
     [InlineData("""{"tenants": {"t": {"quota": {"maxChunksPerWrite": 0}}}}""", "quota.maxChunksPerWrite must be between 1")]
+    [InlineData("""{"tenants": {"t": {"attributes": ["year"]}}}""", "\"attributes\" must be an object")]
+    [InlineData("""{"tenants": {"t": {"attributes": {"year": {"type": "integer"}}}}}""", "attribute 'year': \"type\" must be one of keyword, number, date")]
+    [InlineData("""{"tenants": {"t": {"attributes": {"year": "number"}}}}""", "attribute 'year': \"type\" must be one of")]
+    [InlineData("""{"tenants": {"t": {"attributes": {"tenant_id": {"type": "keyword"}}}}}""", "attribute 'tenant_id' is not a filterable name")]
+    [InlineData("""{"tenants": {"t": {"attributes": {"$and": {"type": "keyword"}}}}}""", "attribute '$and' is not a filterable name")]
+    [InlineData("""{"tenants": {"t": {"attributes": {"year": {"type": "number", "values": ["1"]}}}}}""", "attribute 'year': \"values\" lists a keyword enumeration")]
+    [InlineData("""{"tenants": {"t": {"attributes": {"dept": {"type": "keyword", "values": []}}}}}""", "attribute 'dept': \"values\" must be a list of 1-32")]
+    [InlineData("""{"tenants": {"t": {"attributes": {"dept": {"type": "keyword", "values": [1]}}}}}""", "attribute 'dept': \"values\" must be a list of 1-32")]
     public void Parse_InvalidTable_ThrowsOneLineReason(string json, string reason)
     {
         var error = Assert.Throws<FormatException>(() => Parse(json));
@@ -54,6 +63,21 @@ public sealed class TenantTableTests
         Assert.Equal(["fetch", "search"], routes["t"].Tools!.Order());
         Assert.False(routes["u"].ReadOnly);
         Assert.Null(routes["u"].Tools);
+    }
+
+    [Fact]
+    public void Parse_AttributeSchema_IsTypedOnTheBoundRoute()
+    {
+        var routes = TenantTable.Parse("""
+            {"defaults": {"attributes": {"year": {"type": "number"}}},
+             "tenants": {"t": {"attributes": {"dept": {"type": "keyword", "values": ["sales", "support"]}, "published": {"type": "date"}}}, "u": {}}}
+            """, r => r);
+
+        Assert.Equal(["dept", "published"], routes["t"].Attributes.Keys.Order());
+        Assert.Equal(new AttributeSchema(AttributeType.Keyword, null), routes["t"].Attributes["dept"] with { Values = null });
+        Assert.Equal(["sales", "support"], routes["t"].Attributes["dept"].Values!);
+        Assert.Equal(AttributeType.Date, routes["t"].Attributes["published"].Type);
+        Assert.Equal(AttributeType.Number, Assert.Single(routes["u"].Attributes).Value.Type);
     }
 
     [Fact]

@@ -155,6 +155,7 @@ facts.page1 = await call(reader.client, 'search', { query: 'order', top_k: 2, mo
 const cursor = facts.page1.structured?.next_cursor;
 facts.page2 = cursor ? await call(reader.client, 'search', { query: 'order', top_k: 2, mode: 'keyword', cursor }) : null;
 facts.filtered = await call(reader.client, 'search', { query: 'refund', filters: { category: ['faq', 'policy'] }, top_k: 20 });
+facts.typedFilter = await call(reader.client, 'search', { query: 'refund', filters: { $and: [{ $not: { category: 'faq' } }, { product: { $exists: true } }] }, top_k: 20 });
 facts.resource = await readResource(reader.client, `mcprag://documents/${encodeURIComponent(firstId)}`);
 facts.missingResource = await readResource(reader.client, 'mcprag://documents/no-such-document');
 facts.errors = {

@@ -98,10 +98,7 @@ internal sealed class CursorCodec(IOptions<CursorOptions> options)
         var canonical = new StringBuilder()
             .Append(principal.TenantId).Append('\0').Append(principal.Subject).Append('\0')
             .Append(query.Text).Append('\0').Append(query.Mode).Append('\0').Append(query.TopK).Append('\0');
-        foreach (var (name, values) in query.Filters.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            canonical.Append(name).Append('=').AppendJoin('\u001f', values.Order(StringComparer.Ordinal)).Append('\0');
-        }
+        canonical.Append(query.Criteria()?.Canonical).Append('\0');
 
         return Encoding.UTF8.GetBytes(canonical.ToString());
     }

@@ -23,13 +23,16 @@ internal sealed class SearchTools(CursorCodec cursors)
         [Description("What to look for, in natural language or keywords.")] string query,
         [Description("Number of results, 1-50.")] int top_k = SearchLimits.DefaultTopK,
         [Description("Ranking: 'hybrid' (default, keyword and semantic fused), 'keyword' (exact terms, BM25) or 'semantic' (meaning, embeddings).")] string mode = "hybrid",
-        [Description("Attribute filters, e.g. {\"category\": \"faq\"} or {\"product\": [\"esim\", \"roaming\"]}. All filters must match; any value of a list may match.")] Dictionary<string, JsonElement>? filters = null,
+        [Description(SearchFilterSchema.Description)] Dictionary<string, JsonElement>? filters = null,
         [Description("The 'next_cursor' of a previous result, to get the next page of the same search.")] string? cursor = null,
         CancellationToken cancellationToken = default)
     {
         var call = CallContext.For(context);
         call.Searched(query, ToolArguments.TryMode(mode));
-        var searchQuery = new SearchQuery(ToolArguments.Query(query), ToolArguments.TopK(top_k), ToolArguments.Mode(mode), ToolArguments.Filters(filters));
+        var searchQuery = new SearchQuery(ToolArguments.Query(query), ToolArguments.TopK(top_k), ToolArguments.Mode(mode), RetrievalDocument.EmptyAttributes)
+        {
+            Filter = FilterParser.Parse(filters, call.BoundRoute.Attributes),
+        };
         if (cursor is not null)
         {
             searchQuery = searchQuery with { Position = cursors.Decode(cursor, call.Principal, searchQuery) };

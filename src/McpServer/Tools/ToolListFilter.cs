@@ -1,6 +1,9 @@
+using System.Text.Json;
 using McpRag.McpServer.Pipeline;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 using McpRag.Retrieval.Tenancy;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -37,9 +40,21 @@ internal sealed class ToolListFilter(CallPipeline pipeline, AuthenticateStage au
             // No valid token (stdio): list the read tools, whose calls then explain what is missing.
         }
 
-        result.Tools = result.Tools.Where(tool => authorize.Allows(principal, route, tool.Name)).ToList();
+        var attributes = route?.Attributes ?? AttributeSchema.None;
+        result.Tools = result.Tools
+            .Where(tool => authorize.Allows(principal, route, tool.Name))
+            .Select(tool => tool.Name == "search" ? WithFilterSchema(tool, attributes) : tool)
+            .ToList();
         result.CacheScope = CacheScope.Private;
         result.TimeToLive = TimeToLive;
         return result;
+    }
+
+    /// <summary>A copy of the search tool whose <c>filters</c> schema names the tenant's declared attributes.</summary>
+    private static Tool WithFilterSchema(Tool tool, IReadOnlyDictionary<string, AttributeSchema> attributes)
+    {
+        var copy = JsonSerializer.Deserialize<Tool>(JsonSerializer.Serialize(tool, McpJsonUtilities.DefaultOptions), McpJsonUtilities.DefaultOptions)!;
+        copy.InputSchema = SearchFilterSchema.Apply(tool.InputSchema, attributes);
+        return copy;
     }
 }

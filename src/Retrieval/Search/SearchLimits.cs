@@ -12,6 +12,12 @@ public static class SearchLimits
     public const int MaxFilterValueLength = 256;
     public const int MaxIdLength = 512;
 
+    /// <summary>How deep <c>$and</c>/<c>$or</c>/<c>$not</c> may nest in one filter (the top level is 1).</summary>
+    public const int MaxFilterDepth = 4;
+
+    /// <summary>Most conditions and operators one filter may hold, counted over the whole tree.</summary>
+    public const int MaxFilterNodes = 32;
+
     /// <summary>How deep paging may go: a cursor past this many results is refused rather than scanning further.</summary>
     public const int MaxResultWindow = 1_000;
 

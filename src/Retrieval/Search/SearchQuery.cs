@@ -1,3 +1,5 @@
+using McpRag.Retrieval.Search.Filters;
+
 namespace McpRag.Retrieval.Search;
 
 /// <summary>
@@ -5,7 +7,23 @@ namespace McpRag.Retrieval.Search;
 /// (an offset, OpenSearch <c>search_after</c> values, a Q index <c>nextToken</c>); the tool layer wraps it in a
 /// cursor bound to tenant and query, so backends never have to authenticate it.
 /// </summary>
+/// <remarks>
+/// <see cref="Filters"/> is the equality shorthand (attribute → any of its values); <see cref="Filter"/> is the typed
+/// filter tree the <c>search</c> tool parses. Backends read both through <see cref="Criteria"/>, one tree.
+/// </remarks>
 public sealed record SearchQuery(string Text, int TopK, SearchMode Mode, IReadOnlyDictionary<string, IReadOnlyList<string>> Filters)
 {
     public string? Position { get; init; }
+
+    /// <summary>The typed filter; <c>null</c> for none.</summary>
+    public SearchFilter? Filter { get; init; }
+
+    /// <summary>Everything the search must match besides the tenant: the shorthand filters AND the typed filter.</summary>
+    public SearchFilter? Criteria()
+    {
+        var shorthand = SearchFilter.FromAttributes(Filters);
+        return shorthand is null ? Filter
+            : Filter is null ? shorthand
+            : new FilterGroup(FilterJoin.All, [shorthand, Filter]);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpRag.Retrieval.Search.Filters;
 
 namespace McpRag.Retrieval.Tenancy;
 
@@ -23,6 +24,12 @@ public sealed record TenantRoute(string TenantId, string Backend, TenantIsolatio
 
     /// <summary>Operator allowlist of the tools this tenant may use; <c>null</c> allows every tool its tokens' scopes allow.</summary>
     public IReadOnlySet<string>? Tools { get; init; }
+
+    /// <summary>
+    /// The tenant's declared filterable attributes (its filter schema): their types decide which filter operators apply,
+    /// and the <c>search</c> tool that tenant's callers list shows them. Empty when the route declares none.
+    /// </summary>
+    public IReadOnlyDictionary<string, AttributeSchema> Attributes { get; init; } = AttributeSchema.None;
 
     /// <summary>The route's whole JSON object, which the backend reads its <see cref="Location"/> from when the table loads.</summary>
     public JsonElement Settings { get; init; }

@@ -76,8 +76,10 @@ public static class TenantTable
         }
 
         TenantQuotaOverride quota;
+        IReadOnlyDictionary<string, Search.Filters.AttributeSchema> attributes;
         try
         {
+            attributes = TenantAttributes.Parse(settings);
             quota = TenantQuotaOverride.Parse(settings.TryGetProperty("quota", out var q) ? q : default);
 
             // Checked against the built-in defaults here so a bad quota is refused when the table loads.
@@ -95,6 +97,7 @@ public static class TenantTable
             Quota = quota,
             ReadOnly = GetBool(settings, "readOnly", tenantId),
             Tools = GetNames(settings, "tools", tenantId),
+            Attributes = attributes,
             Settings = settings,
         };
     }

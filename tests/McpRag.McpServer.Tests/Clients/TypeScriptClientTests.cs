@@ -81,6 +81,9 @@ public sealed class TypeScriptClientTests(SampleDeployment deployment)
         var filtered = Ok(facts.GetProperty("filtered")).GetProperty("results").EnumerateArray().ToList();
         Assert.NotEmpty(filtered);
         Assert.All(filtered, h => Assert.Contains(h.GetProperty("attributes").GetProperty("category")[0].GetString(), new[] { "faq", "policy" }));
+        var typed = Ok(facts.GetProperty("typedFilter")).GetProperty("results").EnumerateArray().ToList();
+        Assert.NotEmpty(typed);
+        Assert.All(typed, h => Assert.NotEqual("faq", h.GetProperty("attributes").GetProperty("category")[0].GetString()));
 
         // Each document is a resource, read under the same tenant scope as fetch.
         var contents = Assert.Single(facts.GetProperty("resource").GetProperty("contents").EnumerateArray());

@@ -96,8 +96,10 @@ public sealed class CloudBackendDeployment : IAsyncLifetime
                 ["applicationId"] = "a1b2c3d4-0000-4000-8000-00000000a001", ["retrieverId"] = "r1b2c3d4-0000-4000-8000-00000000b002",
                 ["dataAccessorRoleArn"] = "arn:aws:iam::111122223333:role/IsvDataAccessor",
                 ["idcApplicationArn"] = "arn:aws:sso::444455556666:application/ssoins-1111222233334444/apl-5555666677778888",
+                ["attributes"] = JsonNode.Parse("""{"views": {"type": "number"}, "_last_updated_at": {"type": "date"}}"""),
             },
         };
+        tenants["tenant-c"]!["attributes"] = JsonNode.Parse("""{"year": {"type": "number"}, "category": {"type": "keyword"}}""");
         foreach (var (version, tenant) in VersionTenants)
         {
             tenants[tenant] = Route("document", Versions[version].Url, VersionIndex);

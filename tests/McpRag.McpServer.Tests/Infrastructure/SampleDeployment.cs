@@ -84,7 +84,15 @@ public sealed class SampleDeployment : IAsyncLifetime
             route!.AsObject().Remove("quota");
         }
 
-        tenants["tenants"]![WriteTenant] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant };
+        // A declared filter schema (typed filters, the tenant's own search input schema) on one sample tenant only.
+        tenants["tenants"]!["tenant-c"]!["attributes"] = JsonNode.Parse("""
+            {"category": {"type": "keyword", "values": ["faq", "policy", "inquiry", "manual"]}, "product": {"type": "keyword"}, "year": {"type": "number"}, "published": {"type": "date"}}
+            """);
+        tenants["tenants"]![WriteTenant] = new JsonObject
+        {
+            ["isolation"] = "index", ["index"] = WriteTenant,
+            ["attributes"] = JsonNode.Parse("""{"edition": {"type": "number"}, "issued": {"type": "date"}}"""),
+        };
         // Operator controls: a read-only tenant and one allowed only the search tool, both on the write tenant's index.
         tenants["tenants"]!["tenant-readonly"] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant, ["readOnly"] = true };
         tenants["tenants"]!["tenant-allowlist"] = new JsonObject { ["isolation"] = "index", ["index"] = WriteTenant, ["tools"] = new JsonArray("search") };

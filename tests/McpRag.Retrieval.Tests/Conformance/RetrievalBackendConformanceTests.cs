@@ -1,4 +1,5 @@
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 
 namespace McpRag.Retrieval.Tests.Conformance;
 
@@ -38,6 +39,27 @@ public abstract class RetrievalBackendConformanceTests<TBackend>(TBackend fixtur
         var written = await UpsertAsync(TenantOne, TenantOneDocuments);
 
         Assert.Equal(0, written);
+    }
+
+    [Fact]
+    public async Task SearchAsync_NumberAndDateRanges_MatchTheDocumentsInsideTheBounds()
+    {
+        const string tenant = "writes-ranges";
+        RetrievalDocument Dated(string id, string year, string published) =>
+            new(id, $"Fare rules {id}", $"Fare rules {id}: refunds and changes for tickets sold in {year}.")
+            {
+                Attributes = new Dictionary<string, IReadOnlyList<string>> { ["year"] = [year], ["published"] = [published] },
+            };
+        await UpsertAsync(tenant, Dated("fares-2019", "2019", "2019-06-30"), Dated("fares-2021", "2021", "2021-03-01T08:00:00Z"), Dated("fares-2024", "2024", "2024-01-15"));
+
+        async Task<IEnumerable<string>> IdsAsync(SearchFilter filter) =>
+            (await Backend.SearchAsync(RouteOf(tenant), Caller(tenant), new SearchQuery("fare rules refunds", 10, AnyMode, RetrievalDocument.EmptyAttributes) { Filter = filter }, TestContext.Current.CancellationToken))
+                .Hits.Select(h => h.Id).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["fares-2021"], await IdsAsync(new FilterRange("year", AttributeType.Number) { GreaterThanOrEqual = "2020", LessThan = "2024" }));
+        Assert.Equal(["fares-2021", "fares-2024"], await IdsAsync(new FilterRange("year", AttributeType.Number) { GreaterThan = "2019" }));
+        Assert.Equal(["fares-2019", "fares-2021"], await IdsAsync(new FilterRange("published", AttributeType.Date) { LessThanOrEqual = "2021-03-01T08:00:00Z" }));
+        Assert.Equal(["fares-2024"], await IdsAsync(new FilterRange("published", AttributeType.Date) { GreaterThan = "2021-03-01T08:00:00Z" }));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 using McpRag.Retrieval.Tenancy;
 
 namespace McpRag.Retrieval.Tests.Conformance;
@@ -134,6 +135,36 @@ public abstract class RetrievalBackendReadConformanceTests<TBackend>(TBackend fi
         var filters = new Dictionary<string, IReadOnlyList<string>> { ["category"] = ["policy"] };
 
         var page = await SearchAsync(TenantOne, "esim outage refund", AnyMode, filters: filters);
+
+        Assert.Equal(["refund-policy"], page.Hits.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task SearchAsync_NotFilter_ExcludesOnlyWithinTheCallersTenant()
+    {
+        // The neighbour's 'baggage' is not a policy either: a negation that escaped the tenant clause would find it.
+        var query = new SearchQuery("esim outage refund checked baggage allowance", 10, AnyMode, RetrievalDocument.EmptyAttributes)
+        {
+            Filter = new FilterNot(new FilterEquals("category", AttributeType.Keyword, ["policy"])),
+        };
+
+        var page = await Backend.SearchAsync(RouteOf(TenantOne), Caller(TenantOne), query, TestContext.Current.CancellationToken);
+
+        Assert.NotEmpty(page.Hits);
+        Assert.All(page.Hits, h => Assert.Contains(h.Id, new[] { "esim-setup", "outage-map" }));
+    }
+
+    [Fact]
+    public async Task SearchAsync_NestedAndOrNot_MatchesTheExpressionsDocuments()
+    {
+        var policy = new FilterEquals("category", AttributeType.Keyword, ["policy"]);
+        var faq = new FilterEquals("category", AttributeType.Keyword, ["faq"]);
+        var query = new SearchQuery("esim outage refund", 10, AnyMode, RetrievalDocument.EmptyAttributes)
+        {
+            Filter = new FilterGroup(FilterJoin.All, [new FilterGroup(FilterJoin.Any, [policy, faq]), new FilterNot(faq)]),
+        };
+
+        var page = await Backend.SearchAsync(RouteOf(TenantOne), Caller(TenantOne), query, TestContext.Current.CancellationToken);
 
         Assert.Equal(["refund-policy"], page.Hits.Select(h => h.Id));
     }

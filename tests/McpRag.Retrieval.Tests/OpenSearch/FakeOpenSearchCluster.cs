@@ -240,7 +240,21 @@ internal sealed class FakeOpenSearchCluster : IAsyncDisposable
             case "exists":
             {
                 var field = spec["field"]!.GetValue<string>();
-                return docs.Where(d => d.Value[field] is not null).ToDictionary(d => d.Key, _ => 0.0);
+                return docs.Where(d => Node(d.Value, field) is not null).ToDictionary(d => d.Key, _ => 0.0);
+            }
+
+            case "range":
+            {
+                // The index template maps attributes as keywords, so bounds compare as text, as OpenSearch does there.
+                var (field, bounds) = spec.First();
+                bool InRange(string v) => bounds!.AsObject().All(b => string.CompareOrdinal(v, b.Value!.ToString()) switch
+                {
+                    var c when b.Key == "gt" => c > 0,
+                    var c when b.Key == "gte" => c >= 0,
+                    var c when b.Key == "lt" => c < 0,
+                    var c => c <= 0,
+                });
+                return docs.Where(d => Values(d.Value, field).Any(InRange)).ToDictionary(d => d.Key, _ => 0.0);
             }
 
             case "ids":
@@ -297,6 +311,14 @@ internal sealed class FakeOpenSearchCluster : IAsyncDisposable
                     result = result.Where(r => !excluded.ContainsKey(r.Key)).ToDictionary(r => r.Key, r => r.Value);
                 }
 
+                if (spec["should"] is JsonArray should)
+                {
+                    // Filter context only: a document must match minimum_should_match clauses (1 when the bool has no must or filter).
+                    var minimum = spec["minimum_should_match"]?.GetValue<int>() ?? (spec["must"] is null && spec["filter"] is null ? 1 : 0);
+                    var matches = should.Select(c => Evaluate(c!.AsObject(), docs)).ToList();
+                    result = result.Where(r => matches.Count(m => m.ContainsKey(r.Key)) >= minimum).ToDictionary(r => r.Key, r => r.Value);
+                }
+
                 return result;
             }
 
@@ -326,6 +348,9 @@ internal sealed class FakeOpenSearchCluster : IAsyncDisposable
                 throw new InvalidOperationException($"the fake does not run '{kind}' queries");
         }
     }
+
+    private static JsonNode? Node(JsonObject doc, string field) =>
+        field.Split('.').Aggregate((JsonNode?)doc, (node, part) => node is JsonObject o ? o[part] : null);
 
     private static IEnumerable<string> Values(JsonObject doc, string field)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using McpRag.Retrieval.Backends.Local;
 using McpRag.Retrieval.Search;
+using McpRag.Retrieval.Search.Filters;
 using McpRag.Retrieval.Tenancy;
 using Microsoft.Extensions.Options;
 
@@ -117,6 +118,8 @@ public sealed class IsolationPropertyTests : IDisposable
             {
                 Check(hit.Attributes.TryGetValue(name, out var actual) && actual.Intersect(values).Any(), context + $" outside the filter {name}");
             }
+
+            Check(query.Filter is null || Matches(query.Filter, hit.Attributes), context + $" outside the filter {query.Filter?.Canonical}");
         }
     }
 
@@ -167,11 +170,35 @@ public sealed class IsolationPropertyTests : IDisposable
             2 => new Dictionary<string, IReadOnlyList<string>> { ["owner"] = [other.Id] },
             _ => RetrievalDocument.EmptyAttributes,
         };
+        // Typed filters that would widen the scope if they replaced the tenant clause: "not mine", "mine or theirs".
+        var ownerIsOther = new FilterEquals("owner", AttributeType.Keyword, [other.Id]);
+        var ownerIsCaller = new FilterEquals("owner", AttributeType.Keyword, [caller.Id]);
+        SearchFilter? typed = random.Next(6) switch
+        {
+            0 => new FilterNot(ownerIsCaller),
+            1 => new FilterGroup(FilterJoin.Any, [ownerIsOther, ownerIsCaller]),
+            2 => new FilterGroup(FilterJoin.Any, [ownerIsOther, new FilterNot(new FilterExists("category"))]),
+            3 => new FilterNot(new FilterGroup(FilterJoin.All, [ownerIsCaller, new FilterExists("owner")])),
+            4 => new FilterGroup(FilterJoin.Any, [new FilterExists("owner"), new FilterNot(new FilterExists("owner"))]),
+            _ => null,
+        };
         return new SearchQuery(text, random.Next(1, SearchLimits.MaxTopK + 1), (SearchMode)random.Next(3), filters)
         {
             Position = random.Next(3) == 0 ? random.Next(0, 20).ToString(CultureInfo.InvariantCulture) : null,
+            Filter = typed,
         };
     }
+
+    /// <summary>Whether a hit's attributes satisfy a filter, evaluated independently of any backend.</summary>
+    private static bool Matches(SearchFilter filter, IReadOnlyDictionary<string, IReadOnlyList<string>> attributes) => filter switch
+    {
+        FilterGroup { Join: FilterJoin.All } all => all.Members.All(m => Matches(m, attributes)),
+        FilterGroup any => any.Members.Any(m => Matches(m, attributes)),
+        FilterNot not => !Matches(not.Inner, attributes),
+        FilterEquals equals => attributes.TryGetValue(equals.Attribute, out var values) && values.Intersect(equals.Values).Any(),
+        FilterExists exists => attributes.ContainsKey(exists.Attribute),
+        _ => throw new ArgumentException("no evaluator for " + filter.Canonical),
+    };
 
     private static TenantPrincipal Caller(GeneratedTenant tenant) => TenantPrincipal.Operator(tenant.Id);
 
