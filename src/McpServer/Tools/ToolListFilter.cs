@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using McpRag.McpServer.Pipeline;
 using McpRag.Retrieval.Search;
@@ -21,6 +22,12 @@ internal sealed class ToolListFilter(CallPipeline pipeline, AuthenticateStage au
     /// <summary>How long a client may reuse the list; it changes only with the caller's token or a new server version.</summary>
     public static readonly TimeSpan TimeToLive = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The search tool as each attribute schema shows it, made once per schema: a route's schema is bound when the
+    /// routing table loads, so a reload brings a new key and the old entry goes with the old route.
+    /// </summary>
+    private readonly ConditionalWeakTable<IReadOnlyDictionary<string, AttributeSchema>, Tool> _searchTools = new();
+
     public async ValueTask<ListToolsResult> InvokeAsync(
         RequestContext<ListToolsRequestParams> context,
         McpRequestHandler<ListToolsRequestParams, ListToolsResult> next,
@@ -43,7 +50,7 @@ internal sealed class ToolListFilter(CallPipeline pipeline, AuthenticateStage au
         var attributes = route?.Attributes ?? AttributeSchema.None;
         result.Tools = result.Tools
             .Where(tool => authorize.Allows(principal, route, tool.Name))
-            .Select(tool => tool.Name == "search" ? WithFilterSchema(tool, attributes) : tool)
+            .Select(tool => tool.Name == "search" ? _searchTools.GetValue(attributes, a => WithFilterSchema(tool, a)) : tool)
             .ToList();
         result.CacheScope = CacheScope.Private;
         result.TimeToLive = TimeToLive;
