@@ -31,6 +31,9 @@ internal sealed record AuditEvent
 
     public int? Hits { get; init; }
 
+    /// <summary>On a route of several sources: each source's backend, outcome, latency and hits (one call, one event).</summary>
+    public IReadOnlyList<McpRag.Retrieval.Search.SourceReport>? Sources { get; init; }
+
     public double LatencyMs { get; init; }
 
     /// <summary>Keyed hash of the query (correlates repeated queries without storing them).</summary>

@@ -23,6 +23,7 @@ internal sealed class AuditStage(CallRecorder recorder)
             Mode = call.Search?.Mode,
             Error = error,
             Hits = call.Failure is null && !call.Cancelled ? call.Hits : null,
+            Sources = call.Sources,
         };
         recorder.Record(call.Search is { Query: var query } ? recorder.WithQuery(audit, query) : audit);
         return outcome;

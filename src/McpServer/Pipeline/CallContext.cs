@@ -50,6 +50,9 @@ internal sealed class CallContext(string transport, string requestId)
     /// <summary>How many results the handler returned (fetch and resource reads: one).</summary>
     public int? Hits { get; private set; }
 
+    /// <summary>How each source of a several-source route fared in a search (latency, outcome), for the audit trail.</summary>
+    public IReadOnlyList<SourceReport>? Sources { get; set; }
+
     /// <summary>Why the call failed, in the words the caller sees; <c>null</c> when it succeeded.</summary>
     public RetrievalException? Failure { get; set; }
 

@@ -15,16 +15,18 @@ namespace McpRag.McpServer.Tools;
 /// fails authentication and is refused as <c>invalid_argument</c>.
 /// </summary>
 /// <remarks>
-/// Layout (base64url): version (1 byte) | nonce (12) | tag (16) | ciphertext. Positions are at most
-/// <see cref="MaxPositionBytes"/>, room for Q index's 800-character <c>nextToken</c> with its subject tag, so a cursor
-/// stays under <see cref="MaxCursorLength"/>.
+/// Layout (base64url): version (1 byte) | nonce (12) | tag (16) | ciphertext. A backend's position is at most
+/// <see cref="SourcePosition.MaxSourcePositionBytes"/>, room for Q index's 800-character <c>nextToken</c> with its
+/// subject tag; a route of several sources carries every source's position in one (<see cref="SourcePosition"/>), so a
+/// position is at most <see cref="MaxPositionBytes"/> and a cursor stays under <see cref="MaxCursorLength"/>.
 /// </remarks>
 internal sealed class CursorCodec(IOptions<CursorOptions> options)
 {
-    public const int MaxCursorLength = 2_048;
+    /// <summary>The longest backend position a cursor carries: every source of the largest route at its longest.</summary>
+    public const int MaxPositionBytes = SourcePosition.MaxBytes;
 
-    /// <summary>The longest backend position a cursor carries.</summary>
-    public const int MaxPositionBytes = 1_024;
+    /// <summary>The base64url length of a cursor holding the longest position.</summary>
+    public const int MaxCursorLength = (1 + NonceBytes + TagBytes + MaxPositionBytes + 2) / 3 * 4;
 
     private const byte Version = 2;
     private const int NonceBytes = 12;

@@ -40,12 +40,16 @@ internal sealed class SearchTools(CursorCodec cursors)
 
         var page = await call.BoundBackend.SearchAsync(call.BoundRoute, call.Principal, searchQuery, cancellationToken);
         var result = new SearchToolResult(
-            page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, DocumentResources.UrlOf(h.Url, h.Id), h.Snippet, h.Score, h.Attributes)).ToList(),
+            page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, DocumentResources.UrlOf(h.Url, h.Id), h.Snippet, h.Score, h.Attributes) { Source = h.Source }).ToList(),
             page.NextPosition is null ? null : cursors.Encode(call.Principal, searchQuery, page.NextPosition),
             call.Principal.TenantId,
             call.BoundBackend.Name,
-            searchQuery.Mode.ToString().ToLowerInvariant());
+            searchQuery.Mode.ToString().ToLowerInvariant())
+        {
+            Warnings = page.Warnings.Count == 0 ? null : page.Warnings.Select(w => new SearchToolWarning(w.Source, w.Reason)).ToList(),
+        };
         call.Found(result.Results.Count);
+        call.Sources = page.Sources;
         return ToolResults.Structured(result, result.Results.Select(Link));
     }
 

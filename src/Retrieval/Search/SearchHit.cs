@@ -1,4 +1,8 @@
 namespace McpRag.Retrieval.Search;
 
 /// <summary>One result: a document of the caller's tenant, with the passage that matched.</summary>
-public sealed record SearchHit(string Id, string Title, string? Url, string Snippet, double Score, IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes);
+public sealed record SearchHit(string Id, string Title, string? Url, string Snippet, double Score, IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes)
+{
+    /// <summary>The route source the hit came from (its name also prefixes <see cref="Id"/>); <c>null</c> on a single-backend route.</summary>
+    public string? Source { get; init; }
+}

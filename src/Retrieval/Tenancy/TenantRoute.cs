@@ -31,6 +31,15 @@ public sealed record TenantRoute(string TenantId, string Backend, TenantIsolatio
     /// </summary>
     public IReadOnlyDictionary<string, AttributeSchema> Attributes { get; init; } = AttributeSchema.None;
 
+    /// <summary>
+    /// The route's sources when it lists several (<c>sources</c> in the table), each bound by its own backend; the
+    /// route's <see cref="Backend"/> is then <see cref="SourcesBackendName"/>. <c>null</c> for a single-backend route.
+    /// </summary>
+    public IReadOnlyList<RouteSource>? Sources { get; init; }
+
+    /// <summary>The <see cref="Backend"/> of a route with <see cref="Sources"/>.</summary>
+    public const string SourcesBackendName = "sources";
+
     /// <summary>The route's whole JSON object, which the backend reads its <see cref="Location"/> from when the table loads.</summary>
     public JsonElement Settings { get; init; }
 

@@ -51,6 +51,11 @@ public static class TenantTable
                     throw new FormatException($"tenant '{tenant.Name}': route must be an object");
                 }
 
+                if (tenant.Value.TryGetProperty("sources", out _) && tenant.Value.TryGetProperty("backend", out _))
+                {
+                    throw new FormatException($"tenant '{tenant.Name}': a route with \"sources\" names a backend in each source, not \"backend\"");
+                }
+
                 var route = ParseRoute(tenant.Name, Merge(defaults, tenant.Value));
                 try
                 {
@@ -90,8 +95,24 @@ public static class TenantTable
             throw new FormatException($"tenant '{tenantId}': {ex.Message}");
         }
 
+        IReadOnlyList<RouteSource>? sources = null;
+        if (settings.TryGetProperty("sources", out var listed) && listed.ValueKind != JsonValueKind.Null)
+        {
+            try
+            {
+                sources = RouteSources.Parse(listed, source => ParseSource(tenantId, source) with { Attributes = attributes });
+            }
+            catch (FormatException ex)
+            {
+                throw new FormatException($"tenant '{tenantId}': {ex.Message}");
+            }
+
+            backend = TenantRoute.SourcesBackendName;
+        }
+
         return new TenantRoute(tenantId, backend, isolation)
         {
+            Sources = sources,
             Index = GetString(settings, "index", tenantId),
             DataRoot = GetString(settings, "dataRoot", tenantId),
             Quota = quota,
@@ -100,6 +121,20 @@ public static class TenantTable
             Attributes = attributes,
             Settings = settings,
         };
+    }
+
+    /// <summary>A source entry read as a route of the tenant; its reasons without the tenant prefix, which the route adds.</summary>
+    private static TenantRoute ParseSource(string tenantId, JsonElement source)
+    {
+        try
+        {
+            return ParseRoute(tenantId, source);
+        }
+        catch (FormatException ex)
+        {
+            var prefix = $"tenant '{tenantId}': ";
+            throw new FormatException(ex.Message.StartsWith(prefix, StringComparison.Ordinal) ? ex.Message[prefix.Length..] : ex.Message);
+        }
     }
 
     private static bool GetBool(JsonElement settings, string name, string tenantId) =>
