@@ -13,9 +13,10 @@ namespace McpRag.Retrieval.Search;
 /// (<c>source:id</c>: ids of different sources may collide), and <see cref="GetAsync"/> reads a document from the source
 /// its id names. Paging keeps every source's own position in one position (<see cref="SourcePosition"/>). A source
 /// that fails or times out becomes a <see cref="SearchWarning"/> beside the others' results; only when none answers is
-/// the search an error. A filter a source cannot express fails the whole search as <c>invalid_argument</c>, as it
-/// would on a single route: a filter is never dropped for one source. Writes go to the route's first source, with
-/// that source's own ids.
+/// the search an error. A source that refuses the search as invalid (a filter operator or a mode its backend cannot
+/// express) is a warning too, naming the reason: the filter is never dropped, that source's results are missing, and
+/// when every source refuses the search is <c>invalid_argument</c>. Writes go to the route's first source, with that
+/// source's own ids.
 /// </summary>
 internal sealed class SourcesBackend(Func<TenantRoute, IRetrievalBackend> backendOf, IReadOnlyCollection<IRetrievalBackend> backends, ILogger? logger = null) : IRetrievalBackend
 {
@@ -33,12 +34,10 @@ internal sealed class SourcesBackend(Func<TenantRoute, IRetrievalBackend> backen
         var answers = await Task.WhenAll(sources.Select((source, i) => AskAsync(source, positions[i], principal, query, cancellationToken)));
         if (answers.All(a => a.Failure is not null))
         {
-            throw new RetrievalException(RetrievalErrorCode.BackendUnavailable, "no source of this tenant answered: " + string.Join("; ", answers.Select((a, i) => $"{sources[i].Name}: {a.Failure}")));
-        }
-
-        if (answers.FirstOrDefault(a => a.Invalid is not null) is { Invalid: { } invalid })
-        {
-            throw invalid;
+            var reasons = string.Join("; ", answers.Select((a, i) => $"{sources[i].Name}: {a.Failure}"));
+            throw answers.All(a => a.Refused)
+                ? RetrievalException.Invalid("every source of this tenant refused the search: " + reasons)
+                : new RetrievalException(RetrievalErrorCode.BackendUnavailable, "no source of this tenant answered: " + reasons);
         }
 
         var (hits, used) = SourceFusion.Merge(
@@ -94,7 +93,7 @@ internal sealed class SourcesBackend(Func<TenantRoute, IRetrievalBackend> backen
     {
         if (position is null)
         {
-            return new SourceAnswer(null, null, null, SourceReport.Exhausted, 0);
+            return new SourceAnswer(null, null, false, SourceReport.Exhausted, 0);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -107,28 +106,29 @@ internal sealed class SourcesBackend(Func<TenantRoute, IRetrievalBackend> backen
         try
         {
             var candidates = await fetch.WaitAsync(source.Timeout, cancellationToken);
-            return new SourceAnswer(candidates, null, null, SourceReport.Ok, Elapsed());
+            return new SourceAnswer(candidates, null, false, SourceReport.Ok, Elapsed());
         }
         catch (RetrievalException ex) when (ex.Code == RetrievalErrorCode.InvalidArgument)
         {
-            return new SourceAnswer(null, null, RetrievalException.Invalid($"source '{source.Name}': {ex.Message}"), SourceReport.Failed, Elapsed());
+            return new SourceAnswer(null, ex.Message, true, SourceReport.Failed, Elapsed());
         }
         catch (RetrievalException ex)
         {
-            return new SourceAnswer(null, ex.Message, null, SourceReport.Failed, Elapsed());
+            return new SourceAnswer(null, ex.Message, false, SourceReport.Failed, Elapsed());
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new SourceAnswer(null, $"no answer within {source.Timeout.TotalMilliseconds:0} ms", null, SourceReport.TimedOut, Elapsed());
+            return new SourceAnswer(null, $"no answer within {source.Timeout.TotalMilliseconds:0} ms", false, SourceReport.TimedOut, Elapsed());
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             _logger.LogWarning(ex, "Source {Source} of tenant {Tenant} failed", source.Name, principal.TenantId);
-            return new SourceAnswer(null, "the source could not be searched", null, SourceReport.Failed, Elapsed());
+            return new SourceAnswer(null, "the source could not be searched", false, SourceReport.Failed, Elapsed());
         }
 
         double Elapsed() => Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 
-    private sealed record SourceAnswer(SourceCandidates? Candidates, string? Failure, RetrievalException? Invalid, string Outcome, double LatencyMs);
+    /// <summary>One source's part of a search: its candidates, or why it has none (<c>Refused</c>: it refused the search as invalid rather than failing to answer).</summary>
+    private sealed record SourceAnswer(SourceCandidates? Candidates, string? Failure, bool Refused, string Outcome, double LatencyMs);
 }

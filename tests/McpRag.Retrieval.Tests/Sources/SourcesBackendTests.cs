@@ -136,14 +136,26 @@ public sealed class SourcesBackendTests
     }
 
     [Fact]
-    public async Task SearchAsync_SourceCannotExpressTheFilter_IsInvalidArgumentNamingTheSource()
+    public async Task SearchAsync_SourceCannotExpressTheFilter_IsAWarningWithItsReason()
     {
         _q.Fault = _ => throw RetrievalException.Invalid("filter operator $exists is not supported by the Q index");
+
+        var page = await SearchAsync(Route(), Query(3));
+
+        Assert.Equal(["docs:a0", "docs:a1", "docs:a2"], page.Hits.Select(h => h.Id));
+        Assert.Equal(new SearchWarning("q", "filter operator $exists is not supported by the Q index"), Assert.Single(page.Warnings));
+    }
+
+    [Fact]
+    public async Task SearchAsync_EverySourceRefusesTheSearch_IsInvalidArgumentNamingEach()
+    {
+        _docs.Fault = _ => throw RetrievalException.Invalid("year must be a number");
+        _q.Fault = _ => throw RetrievalException.Invalid("mode 'keyword' does not apply");
 
         var error = await Assert.ThrowsAsync<RetrievalException>(() => SearchAsync(Route(), Query()));
 
         Assert.Equal(RetrievalErrorCode.InvalidArgument, error.Code);
-        Assert.Equal("source 'q': filter operator $exists is not supported by the Q index", error.Message);
+        Assert.Equal("every source of this tenant refused the search: docs: year must be a number; q: mode 'keyword' does not apply", error.Message);
     }
 
     [Fact]
