@@ -35,8 +35,8 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
                 _ => LocalRanking.Fuse(options, keyword, semantic),
             };
 
-            var highlighter = textQuery is null ? null : LocalSnippets.NewHighlighter(textQuery);
-            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, highlighter)).ToList();
+            var highlighter = textQuery is null ? null : LocalSnippets.NewHighlighter(textQuery, query.SnippetChars);
+            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, highlighter, query.SnippetChars)).ToList();
             var next = ranked.Count > window && window < SearchLimits.MaxResultWindow ? window.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return new SearchPage(page, next);
         }, new SearchPage([], null));
@@ -55,11 +55,15 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
     private static IndexSearcher KeywordSearcher(IndexSearcher searcher, TenantPrincipal principal) =>
         TenantStatistics.Scope(searcher, principal.TenantId);
 
-    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Highlighter? highlighter)
+    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Highlighter? highlighter, int snippetChars)
     {
         var chunk = ChunkFields.Load(searcher, ranked.Chunk);
         var text = chunk.Get(IndexFields.Text) ?? string.Empty;
-        return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), LocalSnippets.Snippet(text, highlighter), Math.Round(ranked.Score, 6), LocalDocuments.ReadAttributes(chunk));
+        var (snippet, truncated) = LocalSnippets.Snippet(text, highlighter, snippetChars);
+        return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), snippet, Math.Round(ranked.Score, 6), LocalDocuments.ReadAttributes(chunk))
+        {
+            SnippetTruncated = truncated,
+        };
     }
 
     private static int ParsePosition(string? position) =>

@@ -12,23 +12,25 @@ internal static class LocalSnippets
     /// rather than <see cref="QueryScorer"/>: the latter builds an in-memory index per snippet to score phrase
     /// positions, which cost about a millisecond per hit, and these queries have no phrases.
     /// </summary>
-    public static Highlighter NewHighlighter(Query textQuery) =>
+    public static Highlighter NewHighlighter(Query textQuery, int snippetChars) =>
         new(new SimpleHTMLFormatter("**", "**"), new QueryTermScorer(textQuery, IndexFields.Text))
         {
-            TextFragmenter = new SimpleFragmenter(SnippetText.Length),
+            TextFragmenter = new SimpleFragmenter(snippetChars),
         };
 
-    public static string Snippet(string text, Highlighter? highlighter)
+    /// <summary>The snippet and whether it shows less than the chunk's text.</summary>
+    public static (string Snippet, bool Truncated) Snippet(string text, Highlighter? highlighter, int snippetChars)
     {
         if (highlighter is not null)
         {
             var fragment = highlighter.GetBestFragment(LocalIndex.Analyzer, IndexFields.Text, text);
             if (!string.IsNullOrEmpty(fragment))
             {
-                return fragment.Trim();
+                return (fragment.Trim(), SnippetText.IsCut(fragment, text));
             }
         }
 
-        return SnippetText.Shorten(text);
+        var snippet = SnippetText.Shorten(text, snippetChars);
+        return (snippet, snippet.Length != text.Length);
     }
 }

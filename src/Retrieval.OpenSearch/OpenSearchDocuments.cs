@@ -15,12 +15,16 @@ internal static class OpenSearchDocuments
     public static bool BelongsTo(OpenSearchRoute os, OpenSearchHit hit, string tenantId) =>
         ReadString(hit.Source, os.TenantField) == tenantId;
 
-    public static SearchHit ToHit(OpenSearchRoute os, OpenSearchHit hit)
+    /// <summary>The hit of a search whose snippets hold about <paramref name="snippetChars"/> characters (the highlight's fragment, else the text's start).</summary>
+    public static SearchHit ToHit(OpenSearchRoute os, OpenSearchHit hit, int snippetChars = SnippetText.Length)
     {
         var text = ReadString(hit.Source, os.TextField) ?? string.Empty;
-        var snippet = hit.Highlight.TryGetValue(os.TextField, out var fragments) && fragments.Count > 0 ? fragments[0].Trim() : SnippetText.Shorten(text);
+        var snippet = hit.Highlight.TryGetValue(os.TextField, out var fragments) && fragments.Count > 0 ? fragments[0].Trim() : SnippetText.Shorten(text, snippetChars);
         var id = ReadString(hit.Source, OpenSearchFields.DocId) ?? DocumentIdOf(hit.Id);
-        return new SearchHit(id, ReadString(hit.Source, os.TitleField) ?? id, ReadString(hit.Source, OpenSearchFields.Url), snippet, Math.Round(hit.Score ?? 0, 6), AttributesOf(hit.Source));
+        return new SearchHit(id, ReadString(hit.Source, os.TitleField) ?? id, ReadString(hit.Source, OpenSearchFields.Url), snippet, Math.Round(hit.Score ?? 0, 6), AttributesOf(hit.Source))
+        {
+            SnippetTruncated = SnippetText.IsCut(snippet, text, OpenSearchQueries.HighlightTag),
+        };
     }
 
     public static RetrievalDocument ToDocument(OpenSearchRoute os, OpenSearchHit hit) =>

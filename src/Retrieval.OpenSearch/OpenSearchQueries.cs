@@ -90,9 +90,9 @@ public static class OpenSearchQueries
     }
 
     /// <summary>A keyword or semantic page: sorted by score then <c>doc_key</c>, so <c>search_after</c> can continue it.</summary>
-    public static JsonObject Page(OpenSearchRoute route, JsonObject query, string text, int size, JsonArray? searchAfter)
+    public static JsonObject Page(OpenSearchRoute route, JsonObject query, string text, int size, JsonArray? searchAfter, int snippetChars = SnippetLength)
     {
-        var body = Body(route, query, text, size);
+        var body = Body(route, query, text, size, snippetChars);
         body["sort"] = new JsonArray(
             new JsonObject { ["_score"] = new JsonObject { ["order"] = "desc" } },
             new JsonObject { [OpenSearchFields.DocKey] = new JsonObject { ["order"] = "asc" } });
@@ -108,14 +108,14 @@ public static class OpenSearchQueries
     /// A <c>hybrid</c> query (run with the normalization search pipeline): keyword and k-NN sub-queries, each carrying the
     /// scope, because the top-level <c>hybrid.filter</c> exists only from OpenSearch 3.0.
     /// </summary>
-    public static JsonObject Hybrid(OpenSearchRoute route, string text, ReadOnlySpan<float> vector, int size, JsonArray scope, OpenSearchKnnFiltering filtering) =>
+    public static JsonObject Hybrid(OpenSearchRoute route, string text, ReadOnlySpan<float> vector, int size, JsonArray scope, OpenSearchKnnFiltering filtering, int snippetChars = SnippetLength) =>
         Body(route, new JsonObject
         {
             ["hybrid"] = new JsonObject
             {
                 ["queries"] = new JsonArray(KeywordQuery(route, text, scope), SemanticQuery(route, vector, size, scope, filtering)),
             },
-        }, text, size);
+        }, text, size, snippetChars);
 
     /// <summary>Documents by key inside the scope: how <c>fetch</c> and the unchanged-content check read.</summary>
     public static JsonObject ByKeys(OpenSearchRoute route, IReadOnlyList<string> keys, JsonArray scope, params string[] sourceFields)
@@ -194,8 +194,11 @@ public static class OpenSearchQueries
         }),
     };
 
-    /// <summary>A search body: the query, its size, the source without the vector, and the highlighted snippet.</summary>
-    public static JsonObject Body(OpenSearchRoute route, JsonObject query, string text, int size) => new()
+    /// <summary>
+    /// A search body: the query, its size, the source without the vector, and the highlighted snippet, a fragment of
+    /// about <paramref name="snippetChars"/> characters (the caller's <c>snippet_chars</c>).
+    /// </summary>
+    public static JsonObject Body(OpenSearchRoute route, JsonObject query, string text, int size, int snippetChars = SnippetLength) => new()
     {
         ["size"] = size,
         ["query"] = query,
@@ -208,7 +211,7 @@ public static class OpenSearchQueries
             {
                 [route.TextField] = new JsonObject
                 {
-                    ["fragment_size"] = SnippetLength,
+                    ["fragment_size"] = snippetChars,
                     ["number_of_fragments"] = 1,
                     ["highlight_query"] = new JsonObject { ["match"] = new JsonObject { [route.TextField] = text } },
                 },

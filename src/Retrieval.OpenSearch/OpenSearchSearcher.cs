@@ -46,7 +46,7 @@ internal sealed class OpenSearchSearcher(IOpenSearchClient client, OpenSearchInd
 
     private async Task<SearchPage> PageAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, JsonObject query, SearchQuery search, OpenSearchPosition position, CancellationToken cancellationToken)
     {
-        var body = OpenSearchQueries.Page(os, query, search.Text, search.TopK + 1, position.After);
+        var body = OpenSearchQueries.Page(os, query, search.Text, search.TopK + 1, position.After, search.SnippetChars);
         var response = await client.SearchAsync(target, os.Index, body, null, cancellationToken);
         var hits = response.Hits.Where(h => BelongsTo(os, h, os.TenantId)).ToList();
         var page = hits.Take(search.TopK).ToList();
@@ -54,7 +54,7 @@ internal sealed class OpenSearchSearcher(IOpenSearchClient client, OpenSearchInd
         var next = hits.Count > search.TopK && seen < SearchLimits.MaxResultWindow && page[^1].Sort is { ValueKind: JsonValueKind.Array } sort
             ? new OpenSearchPosition(seen, JsonNode.Parse(sort.GetRawText())!.AsArray(), strategy.Code).Encode()
             : null;
-        return new SearchPage(page.Select(h => ToHit(os, h)).ToList(), next);
+        return new SearchPage(page.Select(h => ToHit(os, h, search.SnippetChars)).ToList(), next);
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ internal sealed class OpenSearchSearcher(IOpenSearchClient client, OpenSearchInd
         }
 
         var k = PassageWindow(position, query);
-        var body = OpenSearchQueries.Body(os, OpenSearchQueries.SemanticQuery(os, vector, k, scope, strategy.KnnFilter), query.Text, k);
+        var body = OpenSearchQueries.Body(os, OpenSearchQueries.SemanticQuery(os, vector, k, scope, strategy.KnnFilter), query.Text, k, query.SnippetChars);
         var hits = (await client.SearchAsync(target, os.Index, body, null, cancellationToken)).Hits;
         return RankedPage(os, ByDocument(os, hits), strategy, query, position);
     }
@@ -91,7 +91,7 @@ internal sealed class OpenSearchSearcher(IOpenSearchClient client, OpenSearchInd
         {
             try
             {
-                var body = OpenSearchQueries.Hybrid(os, query.Text, vector, window, scope, strategy.KnnFilter);
+                var body = OpenSearchQueries.Hybrid(os, query.Text, vector, window, scope, strategy.KnnFilter, query.SnippetChars);
                 ranked = ByDocument(os, (await client.SearchAsync(target, os.Index, body, options.Value.HybridPipeline, cancellationToken)).Hits);
             }
             catch (OpenSearchRequestException ex) when (OpenSearchRequestException.ProvesNoHybrid(ex))
@@ -128,13 +128,13 @@ internal sealed class OpenSearchSearcher(IOpenSearchClient client, OpenSearchInd
         var page = owned.Skip(position.Seen).Take(query.TopK).ToList();
         var seen = position.Seen + page.Count;
         var next = owned.Count > seen && seen < SearchLimits.MaxResultWindow ? new OpenSearchPosition(seen, null, strategy.Code).Encode() : null;
-        return new SearchPage(page.Select(h => ToHit(os, h)).ToList(), next);
+        return new SearchPage(page.Select(h => ToHit(os, h, query.SnippetChars)).ToList(), next);
     }
 
     private async Task<IReadOnlyList<OpenSearchHit>> FuseAsync(OpenSearchRoute os, OpenSearchTarget target, OpenSearchStrategy strategy, SearchQuery query, float[] vector, JsonArray scope, int window, CancellationToken cancellationToken)
     {
-        var keyword = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.KeywordQuery(os, query.Text, scope), query.Text, window, null), null, cancellationToken);
-        var semantic = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.SemanticQuery(os, vector, window, scope, strategy.KnnFilter), query.Text, window, null), null, cancellationToken);
+        var keyword = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.KeywordQuery(os, query.Text, scope), query.Text, window, null, query.SnippetChars), null, cancellationToken);
+        var semantic = await client.SearchAsync(target, os.Index, OpenSearchQueries.Page(os, OpenSearchQueries.SemanticQuery(os, vector, window, scope, strategy.KnnFilter), query.Text, window, null, query.SnippetChars), null, cancellationToken);
         var keywordHits = ByDocument(os, keyword.Hits);
         var semanticHits = ByDocument(os, semantic.Hits);
         var byDocument = new Dictionary<string, OpenSearchHit>(StringComparer.Ordinal);

@@ -64,9 +64,17 @@ public sealed class QIndexBackend(
         var hits = passages
             .GroupBy(p => p.DocumentId!, StringComparer.Ordinal)
             .Select(g => QIndexResults.ToHit(g.First()))
+            .Select(h => Cut(h, query.SnippetChars))
             .ToList();
         var next = string.IsNullOrEmpty(response.NextToken) ? null : PositionOf(response.NextToken, principal);
         return new SearchPage(hits, next);
+    }
+
+    /// <summary>A hit with Q index's excerpt cut to the caller's snippet length (fetch still reads the whole excerpt).</summary>
+    private static SearchHit Cut(SearchHit hit, int snippetChars)
+    {
+        var snippet = SnippetText.Shorten(hit.Snippet, snippetChars);
+        return hit with { Snippet = snippet, SnippetTruncated = snippet.Length != hit.Snippet.Length };
     }
 
     /// <summary>The passages of this document the caller was shown by a recent search; Q index has no get-by-id.</summary>

@@ -104,6 +104,27 @@ public sealed class CloudBackendToolTests(CloudBackendDeployment deployment) : I
         Assert.Contains(scope, c => JsonNode.DeepEquals(c, JsonNode.Parse("""{"range": {"attributes.year": {"gte": 2020, "lt": 2026}}}""")));
     }
 
+    [Fact]
+    public async Task Search_SnippetChars_IsTheHighlightFragmentSizeAndCutsTheUnhighlightedSnippet()
+    {
+        var run = Guid.NewGuid().ToString("n")[..8];
+        await using (var writer = await ClientAsync("tenant-b", write: true))
+        {
+            await UpsertAsync(writer, $"tides-{run}", "Tide tables", $"Tide tables {run} list the high and low water of every harbour for the whole year ahead.");
+        }
+
+        await using var reader = await ClientAsync("tenant-b");
+        var before = deployment.Shared.Searches("mcprag-tenant-b").Count();
+        var hits = (await reader.CallAsync("search", new() { ["query"] = $"tide tables {run}", ["mode"] = "keyword", ["snippet_chars"] = 40 })).Hits();
+
+        var request = deployment.Shared.Searches("mcprag-tenant-b").Skip(before).Single();
+        Assert.Equal(40, request.Json["highlight"]!["fields"]!.AsObject().Single().Value!["fragment_size"]!.GetValue<int>());
+        Assert.Empty(OpenSearchSpec.SearchBody(request.Json));
+        var hit = hits.Single(h => h.GetProperty("id").GetString() == $"tides-{run}");
+        Assert.True(hit.GetProperty("snippet_truncated").GetBoolean());
+        Assert.True(hit.GetProperty("snippet").GetString()!.Length <= 42, hit.GetProperty("snippet").GetString());
+    }
+
     [Theory]
     [InlineData("2.11.0", false)]
     [InlineData("2.17.1", false)]

@@ -221,6 +221,34 @@ public sealed class MultiSourceToolTests(MultiSourceDeployment deployment) : ICl
         Assert.All(sources.Values, s => Assert.True(s.GetProperty("latency_ms").GetDouble() >= 0));
     }
 
+    [Fact]
+    public async Task Search_SnippetChars_CutsEachSourcesSnippetAndSaysSo()
+    {
+        await SeedAsync();
+        await using var client = await ClientAsync();
+
+        var shortHits = (await client.CallAsync("search", new() { ["query"] = Query, ["top_k"] = 20, ["snippet_chars"] = 40 })).Hits();
+        var longHits = (await client.CallAsync("search", new() { ["query"] = Query, ["top_k"] = 20, ["snippet_chars"] = 2000 })).Hits();
+
+        var faq = shortHits.Single(h => h.GetProperty("id").GetString() == "q:refund-faq");
+        Assert.True(faq.GetProperty("snippet_truncated").GetBoolean());
+        Assert.True(faq.GetProperty("snippet").GetString()!.Length <= 42, faq.GetProperty("snippet").GetString());
+        var warranty = shortHits.Single(h => h.GetProperty("id").GetString() == "docs:warranty-claims");
+        Assert.True(warranty.GetProperty("snippet_truncated").GetBoolean());
+        Assert.True(warranty.GetProperty("snippet").GetString()!.Replace("**", "", StringComparison.Ordinal).Length <= 42, warranty.GetProperty("snippet").GetString());
+        Assert.All(longHits, h => Assert.False(h.GetProperty("snippet_truncated").GetBoolean(), h.GetProperty("id").GetString()));
+        Assert.Equal("Refund questions answered: refunds reach the card in five days.",
+            longHits.Single(h => h.GetProperty("id").GetString() == "q:refund-faq").GetProperty("snippet").GetString());
+        // Fetch still reads the whole excerpt the Q index gave, however short the snippet was.
+        Assert.Equal("Refund questions answered: refunds reach the card in five days.", (await client.CallAsync("fetch", new() { ["id"] = "q:refund-faq" })).Ok().GetProperty("text").GetString());
+        foreach (var chars in new[] { 39, 2001 })
+        {
+            var refused = await client.CallAsync("search", new() { ["query"] = Query, ["snippet_chars"] = chars });
+            Assert.Equal("invalid_argument", refused.ErrorCode());
+            Assert.Contains("snippet_chars must be between 40 and 2000", refused.Text(), StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>The one audit event of a request, once the file writer has written it.</summary>
     private async Task<JsonElement> AuditEventAsync(string requestId)
     {

@@ -64,7 +64,7 @@ public sealed class ToolContractTests(SampleDeployment deployment)
         Assert.False(tools["upsert_document"].ProtocolTool.Annotations?.ReadOnlyHint);
         Assert.All(tools.Values, t => Assert.Equal(JsonValueKind.Object, t.ProtocolTool.OutputSchema?.ValueKind));
         var searchInput = tools["search"].ProtocolTool.InputSchema.GetProperty("properties");
-        Assert.Equal(["cursor", "filters", "mode", "query", "top_k"], searchInput.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["cursor", "filters", "mode", "query", "snippet_chars", "top_k"], searchInput.EnumerateObject().Select(p => p.Name).Order());
     }
 
     [Fact]

@@ -17,4 +17,9 @@ internal sealed record SearchToolHit(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [Description("The tenant's source this result came from, when the tenant searches several sources.")]
     public string? Source { get; init; }
+
+    /// <summary>Whether the snippet shows less than the passage it comes from.</summary>
+    [JsonPropertyName("snippet_truncated")]
+    [Description("True when the snippet shows only part of the matching passage (see 'snippet_chars'; 'fetch' reads the whole document).")]
+    public bool SnippetTruncated { get; init; }
 }

@@ -25,6 +25,7 @@ internal sealed class SearchTools(CursorCodec cursors)
         [Description("Ranking: 'hybrid' (default, keyword and semantic fused), 'keyword' (exact terms, BM25) or 'semantic' (meaning, embeddings).")] string mode = "hybrid",
         [Description(SearchFilterSchema.Description)] Dictionary<string, JsonElement>? filters = null,
         [Description("The 'next_cursor' of a previous result, to get the next page of the same search.")] string? cursor = null,
+        [Description("About how many characters each result's snippet may hold, 40-2000.")] int snippet_chars = SnippetText.Length,
         CancellationToken cancellationToken = default)
     {
         var call = CallContext.For(context);
@@ -32,6 +33,7 @@ internal sealed class SearchTools(CursorCodec cursors)
         var searchQuery = new SearchQuery(ToolArguments.Query(query), ToolArguments.TopK(top_k), ToolArguments.Mode(mode), RetrievalDocument.EmptyAttributes)
         {
             Filter = FilterParser.Parse(filters, call.BoundRoute.Attributes),
+            SnippetChars = ToolArguments.SnippetChars(snippet_chars),
         };
         if (cursor is not null)
         {
@@ -40,7 +42,7 @@ internal sealed class SearchTools(CursorCodec cursors)
 
         var page = await call.BoundBackend.SearchAsync(call.BoundRoute, call.Principal, searchQuery, cancellationToken);
         var result = new SearchToolResult(
-            page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, DocumentResources.UrlOf(h.Url, h.Id), h.Snippet, h.Score, h.Attributes) { Source = h.Source }).ToList(),
+            page.Hits.Select(h => new SearchToolHit(h.Id, h.Title, DocumentResources.UrlOf(h.Url, h.Id), h.Snippet, h.Score, h.Attributes) { Source = h.Source, SnippetTruncated = h.SnippetTruncated }).ToList(),
             page.NextPosition is null ? null : cursors.Encode(call.Principal, searchQuery, page.NextPosition),
             call.Principal.TenantId,
             call.BoundBackend.Name,

@@ -23,6 +23,11 @@ internal static class ToolArguments
             ? topK
             : throw RetrievalException.Invalid($"top_k must be between {SearchLimits.MinTopK} and {SearchLimits.MaxTopK}");
 
+    public static int SnippetChars(int chars) =>
+        chars is >= SnippetText.MinLength and <= SnippetText.MaxLength
+            ? chars
+            : throw RetrievalException.Invalid($"snippet_chars must be between {SnippetText.MinLength} and {SnippetText.MaxLength}");
+
     public static SearchMode Mode(string? mode) =>
         TryMode(mode) ?? throw RetrievalException.Invalid("mode must be one of hybrid, keyword, semantic");
 

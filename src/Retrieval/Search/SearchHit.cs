@@ -5,4 +5,7 @@ public sealed record SearchHit(string Id, string Title, string? Url, string Snip
 {
     /// <summary>The route source the hit came from (its name also prefixes <see cref="Id"/>); <c>null</c> on a single-backend route.</summary>
     public string? Source { get; init; }
+
+    /// <summary>Whether <see cref="Snippet"/> shows less than the passage it comes from.</summary>
+    public bool SnippetTruncated { get; init; }
 }

@@ -15,6 +15,9 @@ public sealed record SearchQuery(string Text, int TopK, SearchMode Mode, IReadOn
 {
     public string? Position { get; init; }
 
+    /// <summary>About how many characters each hit's snippet may hold (<see cref="SnippetText.MinLength"/>-<see cref="SnippetText.MaxLength"/>).</summary>
+    public int SnippetChars { get; init; } = SnippetText.Length;
+
     /// <summary>The typed filter; <c>null</c> for none.</summary>
     public SearchFilter? Filter { get; init; }
 

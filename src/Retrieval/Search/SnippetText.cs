@@ -2,21 +2,34 @@ namespace McpRag.Retrieval.Search;
 
 /// <summary>
 /// The snippet of a hit for which the engine highlighted no fragment: the start of the text, cut at a word boundary,
-/// so every backend shows the same shape of snippet.
+/// so every backend shows the same shape of snippet; and whether a snippet shows less than its passage, which every
+/// hit states so an agent knows when to <c>fetch</c>.
 /// </summary>
 public static class SnippetText
 {
-    /// <summary>Characters in a snippet (and in a highlighted fragment).</summary>
+    /// <summary>Characters in a snippet (and in a highlighted fragment) when the caller asks for no other length.</summary>
     public const int Length = 240;
 
-    public static string Shorten(string text)
+    /// <summary>Bounds of the <c>snippet_chars</c> a caller may ask for.</summary>
+    public const int MinLength = 40;
+
+    public const int MaxLength = 2_000;
+
+    public static string Shorten(string text) => Shorten(text, Length);
+
+    /// <summary>The start of <paramref name="text"/> in about <paramref name="length"/> characters, cut at a word boundary.</summary>
+    public static string Shorten(string text, int length)
     {
-        if (text.Length <= Length)
+        if (text.Length <= length)
         {
             return text;
         }
 
-        var cut = text.LastIndexOf(' ', Length);
-        return text[..(cut > Length / 2 ? cut : Length)] + " …";
+        var cut = text.LastIndexOf(' ', length);
+        return text[..(cut > length / 2 ? cut : length)] + " …";
     }
+
+    /// <summary>Whether <paramref name="snippet"/> (without its highlight <paramref name="marker"/>s) shows less than <paramref name="text"/>.</summary>
+    public static bool IsCut(string snippet, string text, string marker = "**") =>
+        (marker.Length == 0 ? snippet : snippet.Replace(marker, string.Empty, StringComparison.Ordinal)).Trim().Length < text.Trim().Length;
 }
