@@ -33,7 +33,7 @@ public sealed class LocalBackendOptions : IValidatableObject
     /// counts words spread over several passages, which short abstracts and long ones need differently.
     /// </summary>
     [SettingRange(0d, 1d, ErrorMessage = "McpRag:Local:KeywordDocumentWeight must be between 0 and 1")]
-    public double KeywordDocumentWeight { get; set; } = 0.5;
+    public double KeywordDocumentWeight { get; set; } = 0.25;
 
     /// <summary>Share of the document vector's similarity (the normalised mean of its passage vectors) in a document's semantic score; the rest is its best passage's.</summary>
     [SettingRange(0d, 1d, ErrorMessage = "McpRag:Local:SemanticDocumentWeight must be between 0 and 1")]
@@ -41,7 +41,7 @@ public sealed class LocalBackendOptions : IValidatableObject
 
     /// <summary>Weight of a title match against a text match in BM25 (the title is its own field in both passage and document queries).</summary>
     [SettingRange(0d, 10d, ErrorMessage = "McpRag:Local:TitleBoost must be between 0 and 10")]
-    public double TitleBoost { get; set; } = 1.0;
+    public double TitleBoost { get; set; } = 0.5;
 
     /// <summary>Reciprocal-rank-fusion constant: larger values flatten the difference between top ranks.</summary>
     [SettingRange(1, 1_000, ErrorMessage = "McpRag:Local:RrfK must be between 1 and 1000")]
