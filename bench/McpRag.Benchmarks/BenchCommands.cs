@@ -25,6 +25,7 @@ internal static class BenchCommands
     {
         var root = new RootCommand("mcprag-bench: retrieval quality, load, scale and ingest benchmarks; writes docs/benchmarks.md.");
         root.Subcommands.Add(Eval());
+        root.Subcommands.Add(Sweep());
         root.Subcommands.Add(Load());
         root.Subcommands.Add(Scale());
         root.Subcommands.Add(Ingest());
@@ -64,17 +65,34 @@ internal static class BenchCommands
         var modes = Modes();
         var defaults = LocalSettings.Product;
         var model = Value("--model", defaults.Model, "minilm or arctic-xs");
-        var fusion = Value("--fusion", defaults.Fusion, "rrf or linear");
+        var fusion = Value("--fusion", defaults.Fusion, "rrf, linear or zscore");
         var rrfK = Value("--rrf-k", defaults.RrfK, "Reciprocal-rank-fusion constant");
         var weight = Value("--weight", defaults.SemanticWeight, "Semantic weight of linear fusion");
+        var keywordDocument = Value("--keyword-document-weight", defaults.KeywordDocumentWeight, "Share of the whole-document BM25 score in keyword search");
+        var semanticDocument = Value("--semantic-document-weight", defaults.SemanticDocumentWeight, "Share of the document vector in semantic search");
+        var titleBoost = Value("--title-boost", defaults.TitleBoost, "BM25 weight of the title field");
         var chunkWords = Value("--chunk-words", defaults.ChunkWords, "Words per passage");
         var overlapWords = Value("--overlap-words", defaults.OverlapWords, "Words of overlap between passages");
         var viaMcp = new Option<bool>("--via-mcp") { Description = "Search through the MCP server instead of the backend" };
         return Verb("eval", "nDCG@10 and Recall@100 per mode on one BEIR dataset.", report: false,
-            [dataset, modes, model, fusion, rrfK, weight, chunkWords, overlapWords, viaMcp],
+            [dataset, modes, model, fusion, rrfK, weight, keywordDocument, semanticDocument, titleBoost, chunkWords, overlapWords, viaMcp],
             (paths, r, ct) => EvalAsync(paths, BeirDataset.Open(r.GetValue(dataset)!), r.GetValue(modes)!,
-                new LocalSettings(r.GetValue(model)!, r.GetValue(fusion)!, r.GetValue(rrfK), r.GetValue(weight), r.GetValue(chunkWords), r.GetValue(overlapWords)),
+                new LocalSettings(r.GetValue(model)!, r.GetValue(fusion)!, r.GetValue(rrfK), r.GetValue(weight), r.GetValue(chunkWords), r.GetValue(overlapWords))
+                {
+                    KeywordDocumentWeight = r.GetValue(keywordDocument),
+                    SemanticDocumentWeight = r.GetValue(semanticDocument),
+                    TitleBoost = r.GetValue(titleBoost),
+                },
                 r.GetValue(viaMcp), ct));
+    }
+
+    private static Command Sweep()
+    {
+        var shared = () => Path.Combine(BenchPaths.Discover().Root, "..", "shared", "data");
+        var datasets = PathList("--datasets", () => [Path.Combine(shared(), "cranfield"), Path.Combine(shared(), "cisi")], "BEIR folders");
+        var set = Value("--set", "fusion", "Parameters to sweep around the product defaults: " + string.Join(" or ", SweepSets.Names));
+        return Verb("sweep", "nDCG@10, Recall@100 and latency across one parameter set on each dataset; prints a table and draws docs/benchmarks/sensitivity-<set>.svg.", report: false, [datasets, set],
+            (paths, r, ct) => new QualitySweep(paths).RunAsync(r.GetValue(set)!, r.GetValue(datasets)!.Select(BeirDataset.Open).ToList(), LocalSettings.Product, ct));
     }
 
     private static Command Load()

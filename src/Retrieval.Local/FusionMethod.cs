@@ -11,4 +11,10 @@ public enum FusionMethod
     /// how far apart results are, which rank fusion throws away; the best weight depends on the collection.
     /// </summary>
     Linear,
+
+    /// <summary>
+    /// Z-scored lists (each list's mean and standard deviation), mixed with <see cref="LocalBackendOptions.SemanticWeight"/>:
+    /// like <see cref="Linear"/> but not squashed by one outlying top score.
+    /// </summary>
+    ZScore,
 }

@@ -18,6 +18,15 @@ internal static class IndexFields
     public const string DocText = "doc_text";
     public const string ContentHash = "content_hash";
     public const string Vector = "vec";
+
+    /// <summary>
+    /// The whole document text as one BM25 field on the head chunk (indexed, not stored: the stored copy is
+    /// <see cref="DocText"/>), so keyword search can weigh the document as a whole beside its best passage.
+    /// </summary>
+    public const string Body = "body";
+
+    /// <summary>The document's vector on the head chunk: the normalised mean of its passage vectors (binary doc values).</summary>
+    public const string DocVector = "doc_vec";
     public const string AttributePrefix = "attr.";
 
     /// <summary>
@@ -32,6 +41,9 @@ internal static class IndexFields
 
     /// <summary>Commit user-data key recording the embedding model that built the index.</summary>
     public const string ModelCommitKey = "embedding_model";
+
+    /// <summary>Commit user-data key recording the index layout (<see cref="LocalIndexFormat"/>); an index without it is layout 1.</summary>
+    public const string FormatCommitKey = "format_version";
 
     public static string Key(string tenantId, string docId) => tenantId + "\u001f" + docId;
 }

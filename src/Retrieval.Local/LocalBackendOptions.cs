@@ -27,6 +27,22 @@ public sealed class LocalBackendOptions : IValidatableObject
     [SettingRange(0d, 1d, ErrorMessage = "McpRag:Local:SemanticWeight must be between 0 and 1")]
     public double SemanticWeight { get; set; } = 0.6;
 
+    /// <summary>
+    /// Share of the whole-document BM25 score in a document's keyword score; the rest is its best passage's
+    /// (0 = passages only, 1 = whole documents only). Passages find the paragraph that answers; the whole document
+    /// counts words spread over several passages, which short abstracts and long ones need differently.
+    /// </summary>
+    [SettingRange(0d, 1d, ErrorMessage = "McpRag:Local:KeywordDocumentWeight must be between 0 and 1")]
+    public double KeywordDocumentWeight { get; set; } = 0.25;
+
+    /// <summary>Share of the document vector's similarity (the normalised mean of its passage vectors) in a document's semantic score; the rest is its best passage's.</summary>
+    [SettingRange(0d, 1d, ErrorMessage = "McpRag:Local:SemanticDocumentWeight must be between 0 and 1")]
+    public double SemanticDocumentWeight { get; set; } = 0.5;
+
+    /// <summary>Weight of a title match against a text match in BM25 (the title is its own field in both passage and document queries).</summary>
+    [SettingRange(0d, 10d, ErrorMessage = "McpRag:Local:TitleBoost must be between 0 and 10")]
+    public double TitleBoost { get; set; } = 0.5;
+
     /// <summary>Reciprocal-rank-fusion constant: larger values flatten the difference between top ranks.</summary>
     [SettingRange(1, 1_000, ErrorMessage = "McpRag:Local:RrfK must be between 1 and 1000")]
     public int RrfK { get; set; } = 60;
@@ -55,7 +71,7 @@ public sealed class LocalBackendOptions : IValidatableObject
 
         if (!Enum.IsDefined(Fusion))
         {
-            yield return new ValidationResult("McpRag:Local:Fusion must be Rrf or Linear");
+            yield return new ValidationResult("McpRag:Local:Fusion must be Rrf, Linear or ZScore");
         }
     }
 }

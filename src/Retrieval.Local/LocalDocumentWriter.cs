@@ -49,7 +49,7 @@ internal sealed class LocalDocumentWriter(IEmbeddingGenerator<string, Embedding<
 
                         writer.UpdateDocuments(
                             new Term(IndexFields.DocKey, IndexFields.Key(tenant, document.Id)),
-                            chunks.Select((c, i) => LocalDocuments.ToLucene(tenant, document, hash, c, i, vectors[first + i])).ToList());
+                            LocalDocuments.ToLucene(tenant, document, hash, chunks, vectors[first..next]));
                         chunksWritten += chunks.Count;
                         Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.DocumentWritten);
                     }

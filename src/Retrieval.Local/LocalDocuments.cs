@@ -14,7 +14,54 @@ namespace McpRag.Retrieval.Backends.Local;
 /// </summary>
 internal static class LocalDocuments
 {
-    public static LuceneDocument ToLucene(string tenantId, RetrievalDocument document, string hash, string chunk, int chunkNo, float[] vector)
+    /// <summary>
+    /// Passage text with offsets in its postings (layout 2, <see cref="LocalIndexFormat"/>), so a snippet can be cut
+    /// from the stored positions instead of analysing the passage again.
+    /// </summary>
+    private static readonly FieldType PassageText = Frozen(new FieldType(TextField.TYPE_STORED) { IndexOptions = IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS });
+
+    /// <summary>
+    /// The Lucene documents of one document, one per passage in order: every passage carries its text and vector, and
+    /// the head (the first) also the whole text as <see cref="IndexFields.Body"/> and the document vector (the
+    /// normalised mean of the passage vectors) as <see cref="IndexFields.DocVector"/>.
+    /// </summary>
+    public static List<LuceneDocument> ToLucene(string tenantId, RetrievalDocument document, string hash, IReadOnlyList<string> chunks, IReadOnlyList<float[]> vectors)
+    {
+        var documentVector = MeanDirection(vectors);
+        return chunks.Select((c, i) => ToLucene(tenantId, document, hash, c, i, vectors[i], documentVector)).ToList();
+    }
+
+    /// <summary>The unit-length mean of <paramref name="vectors"/> (all of one dimension); zeros when they cancel out.</summary>
+    public static float[] MeanDirection(IReadOnlyList<float[]> vectors)
+    {
+        var mean = new float[vectors.Count > 0 ? vectors[0].Length : 0];
+        foreach (var vector in vectors)
+        {
+            for (var d = 0; d < mean.Length && d < vector.Length; d++)
+            {
+                mean[d] += vector[d];
+            }
+        }
+
+        var norm = MathF.Sqrt(mean.Sum(x => x * x));
+        if (norm > 0)
+        {
+            for (var d = 0; d < mean.Length; d++)
+            {
+                mean[d] /= norm;
+            }
+        }
+
+        return mean;
+    }
+
+    private static FieldType Frozen(FieldType type)
+    {
+        type.Freeze();
+        return type;
+    }
+
+    private static LuceneDocument ToLucene(string tenantId, RetrievalDocument document, string hash, string chunk, int chunkNo, float[] vector, float[] documentVector)
     {
         var doc = new LuceneDocument
         {
@@ -23,7 +70,7 @@ internal static class LocalDocuments
             new StringField(IndexFields.DocKey, IndexFields.Key(tenantId, document.Id), Field.Store.NO),
             new StoredField(IndexFields.ChunkNo, chunkNo),
             new TextField(IndexFields.Title, document.Title, Field.Store.YES),
-            new TextField(IndexFields.Text, chunk, Field.Store.YES),
+            new Field(IndexFields.Text, chunk, PassageText),
             new BinaryDocValuesField(IndexFields.Vector, SegmentVectorCache.Encode(vector)),
         };
         if (document.Url is not null)
@@ -52,6 +99,8 @@ internal static class LocalDocuments
         {
             doc.Add(new StringField(IndexFields.Head, "1", Field.Store.NO));
             doc.Add(new StoredField(IndexFields.DocText, document.Text));
+            doc.Add(new TextField(IndexFields.Body, document.Text, Field.Store.NO));
+            doc.Add(new BinaryDocValuesField(IndexFields.DocVector, SegmentVectorCache.Encode(documentVector)));
             doc.Add(new StoredField(IndexFields.ContentHash, hash));
         }
 

@@ -24,7 +24,9 @@ internal sealed class LocalIndex : IDisposable
     private readonly string _modelId;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly System.Threading.Lock _managerLock = new();
+    private readonly System.Threading.Lock _formatLock = new();
     private SearcherManager? _manager;
+    private bool _formatChecked;
     private long _nextReopenCheck;
 
     public LocalIndex(string path, LocalBackendOptions options, string modelId, int dimensions)
@@ -34,6 +36,7 @@ internal sealed class LocalIndex : IDisposable
         _options = options;
         _modelId = modelId;
         Vectors = new SegmentVectorCache(IndexFields.Vector, dimensions);
+        DocumentVectors = new SegmentVectorCache(IndexFields.DocVector, dimensions);
     }
 
     public static Analyzer Analyzer { get; } = new EnglishAnalyzer(Version);
@@ -41,6 +44,9 @@ internal sealed class LocalIndex : IDisposable
     public static Similarity Similarity { get; } = new BM25Similarity(1.2f, 0.75f);
 
     public SegmentVectorCache Vectors { get; }
+
+    /// <summary>The document vectors of the head chunks (<see cref="IndexFields.DocVector"/>), loaded only when semantic search weighs them.</summary>
+    public SegmentVectorCache DocumentVectors { get; }
 
     /// <summary>Runs <paramref name="search"/> on a current searcher; an index that has no commit yet searches as empty.</summary>
     public T Search<T>(Func<IndexSearcher, T> search, T empty)
@@ -65,19 +71,14 @@ internal sealed class LocalIndex : IDisposable
     /// <summary>Opens a writer, runs <paramref name="write"/>, commits and closes it: one atomic change of the index.</summary>
     public async Task WriteAsync(Func<IndexWriter, Task> write, CancellationToken cancellationToken)
     {
+        EnsureFormat();
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            var config = new IndexWriterConfig(Version, Analyzer)
-            {
-                OpenMode = OpenMode.CREATE_OR_APPEND,
-                Similarity = Similarity,
-                WriteLockTimeout = (long)_options.WriteLockTimeout.TotalMilliseconds,
-            };
             IndexWriter writer;
             try
             {
-                writer = new IndexWriter(_directory, config);
+                writer = new IndexWriter(_directory, NewConfig(OpenMode.CREATE_OR_APPEND));
             }
             catch (LockObtainFailedException)
             {
@@ -112,10 +113,10 @@ internal sealed class LocalIndex : IDisposable
         }
     }
 
-    /// <summary>Commits with the model recorded, so the index says which model built it.</summary>
+    /// <summary>Commits with the model and layout recorded, so the index says which model built it and how to read it.</summary>
     private void Commit(IndexWriter writer)
     {
-        writer.SetCommitData(new Dictionary<string, string> { [IndexFields.ModelCommitKey] = _modelId });
+        writer.SetCommitData(LocalIndexFormat.CommitData(_modelId));
         Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.BeforeCommit);
         writer.PrepareCommit();
         Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.CommitPrepared);
@@ -123,16 +124,52 @@ internal sealed class LocalIndex : IDisposable
         Diagnostics.CrashPoints.Reached(Diagnostics.CrashPoints.AfterCommit);
     }
 
-    private string? ReadCommittedModel()
+    private string? ReadCommittedModel() =>
+        LocalIndexFormat.LastCommitData(_directory).TryGetValue(IndexFields.ModelCommitKey, out var model) ? model : null;
+
+    /// <summary>
+    /// Once per process and folder, before the first search or write: an index of an older layout is rewritten in the
+    /// current one (<see cref="LocalIndexUpgrade"/>, one commit, so an interruption leaves the old index intact and
+    /// the next open tries again); a newer layout or another model is refused.
+    /// </summary>
+    private void EnsureFormat()
     {
-        if (!DirectoryReader.IndexExists(_directory))
+        if (Volatile.Read(ref _formatChecked))
         {
-            return null;
+            return;
         }
 
-        var commits = DirectoryReader.ListCommits(_directory);
-        return commits.Count > 0 && commits[^1].UserData.TryGetValue(IndexFields.ModelCommitKey, out var model) ? model : null;
+        lock (_formatLock)
+        {
+            if (_formatChecked)
+            {
+                return;
+            }
+
+            var data = LocalIndexFormat.LastCommitData(_directory);
+            if (data.Count > 0 || DirectoryReader.IndexExists(_directory))
+            {
+                CheckModel(data.TryGetValue(IndexFields.ModelCommitKey, out var model) ? model : null);
+                var version = LocalIndexFormat.Of(data);
+                LocalIndexFormat.CheckReadable(version);
+                if (version < LocalIndexFormat.Current)
+                {
+                    Upgrade();
+                }
+            }
+
+            Volatile.Write(ref _formatChecked, true);
+        }
     }
+
+    private void Upgrade() => LocalIndexUpgrade.Run(_directory, NewConfig(OpenMode.APPEND), Commit);
+
+    private IndexWriterConfig NewConfig(OpenMode mode) => new(Version, Analyzer)
+    {
+        OpenMode = mode,
+        Similarity = Similarity,
+        WriteLockTimeout = (long)_options.WriteLockTimeout.TotalMilliseconds,
+    };
 
     private void CheckModel(string? committedModel)
     {
@@ -146,6 +183,7 @@ internal sealed class LocalIndex : IDisposable
 
     private SearcherManager? GetManager()
     {
+        EnsureFormat();
         Refresh(force: false);
         return Volatile.Read(ref _manager);
     }

@@ -45,7 +45,7 @@ public static class LocalIndexRepair
         return new Result(status.NumBadSegments, status.TotLoseDocCount, Unreadable: false);
     }
 
-    /// <summary>Deletes every chunk of the given documents in one commit that keeps the recorded model.</summary>
+    /// <summary>Deletes every chunk of the given documents in one commit that keeps the recorded model and layout.</summary>
     public static void RemoveDocuments(string indexPath, IReadOnlyCollection<(string Tenant, string DocId)> documents)
     {
         if (documents.Count == 0)
@@ -53,17 +53,17 @@ public static class LocalIndexRepair
             return;
         }
 
-        var model = LocalIndexExport.ReadModel(indexPath);
         using var directory = FSDirectory.Open(new DirectoryInfo(indexPath));
+        var recorded = LocalIndexFormat.LastCommitData(directory);
         using var writer = new IndexWriter(directory, new IndexWriterConfig(Lucene.Net.Util.LuceneVersion.LUCENE_48, LocalIndex.Analyzer) { OpenMode = OpenMode.APPEND });
         foreach (var (tenant, docId) in documents)
         {
             writer.DeleteDocuments(new Term(IndexFields.DocKey, IndexFields.Key(tenant, docId)));
         }
 
-        if (model is not null)
+        if (recorded.Count > 0)
         {
-            writer.SetCommitData(new Dictionary<string, string> { [IndexFields.ModelCommitKey] = model });
+            writer.SetCommitData(new Dictionary<string, string>(recorded));
         }
 
         writer.Commit();

@@ -10,7 +10,8 @@ namespace McpRag.Retrieval.Backends.Local;
 /// <summary>Builds the Lucene queries of the local backend; the tenant clause is added here and nowhere else.</summary>
 internal static class LocalQueries
 {
-    private static readonly string[] TextFields = [IndexFields.Title, IndexFields.Text];
+    private static readonly string[] PassageFields = [IndexFields.Title, IndexFields.Text];
+    private static readonly string[] DocumentFields = [IndexFields.Title, IndexFields.Body];
 
     /// <summary>
     /// The scope every query, read and delete runs in: the caller's tenant as a MUST, AND the caller's filter beside it.
@@ -91,10 +92,23 @@ internal static class LocalQueries
         { new TermQuery(new Term(IndexFields.DocKey, IndexFields.Key(tenantId, docId))), Occur.MUST },
     };
 
-    /// <summary>The query text as plain words: operators are escaped, so no input is a syntax error.</summary>
-    public static Query? Text(string text)
+    /// <summary>The scope narrowed to head passages, which carry the document-level fields.</summary>
+    public static Query Heads(Query scope) => new BooleanQuery
     {
-        var parser = new MultiFieldQueryParser(LuceneVersion.LUCENE_48, TextFields, LocalIndex.Analyzer)
+        { scope, Occur.MUST },
+        { new TermQuery(new Term(IndexFields.Head, "1")), Occur.MUST },
+    };
+
+    /// <summary>The query text as plain words over a passage's title and text (operators are escaped, so no input is a syntax error).</summary>
+    public static Query? Text(string text, double titleBoost = 1) => Parse(text, PassageFields, IndexFields.Text, titleBoost);
+
+    /// <summary>The query text as plain words over a document's title and whole text (<see cref="IndexFields.Body"/>); run on <see cref="Heads"/>.</summary>
+    public static Query? Documents(string text, double titleBoost = 1) => Parse(text, DocumentFields, IndexFields.Body, titleBoost);
+
+    private static Query? Parse(string text, string[] fields, string textField, double titleBoost)
+    {
+        var boosts = new Dictionary<string, float> { [IndexFields.Title] = (float)titleBoost, [textField] = 1f };
+        var parser = new MultiFieldQueryParser(LuceneVersion.LUCENE_48, fields, LocalIndex.Analyzer, boosts)
         {
             DefaultOperator = Operator.OR,
         };

@@ -42,9 +42,14 @@ internal static class LocalRanking
             bestChunk.TryAdd(r.DocId, r.Chunk);
         }
 
-        var fused = options.Fusion == FusionMethod.Linear
-            ? LinearFusion.Fuse(options.SemanticWeight, keyword.Select(r => (r.DocId, r.Score)).ToList(), semantic.Select(r => (r.DocId, r.Score)).ToList())
-            : ReciprocalRankFusion.Fuse(options.RrfK, keyword.Select(r => r.DocId).ToList(), semantic.Select(r => r.DocId).ToList());
+        var keywordScores = keyword.Select(r => (r.DocId, (double)r.Score)).ToList();
+        var semanticScores = semantic.Select(r => (r.DocId, (double)r.Score)).ToList();
+        var fused = options.Fusion switch
+        {
+            FusionMethod.Linear => LinearFusion.Fuse(options.SemanticWeight, keywordScores, semanticScores),
+            FusionMethod.ZScore => ZScoreFusion.Fuse(options.SemanticWeight, keywordScores, semanticScores),
+            _ => ReciprocalRankFusion.Fuse(options.RrfK, keyword.Select(r => r.DocId).ToList(), semantic.Select(r => r.DocId).ToList()),
+        };
         return fused
             .Select(f => new RankedDocument(f.Item, bestChunk[f.Item], f.Score))
             .ToList();

@@ -20,14 +20,14 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
         var window = offset + query.TopK;
         var candidates = Math.Min(SearchLimits.MaxResultWindow * 4, Math.Max(options.Candidates, window * 3));
         var scope = LocalQueries.Scope(principal.TenantId, query.Criteria());
-        var textQuery = query.Mode == SearchMode.Semantic ? null : LocalQueries.Text(query.Text);
+        var textQuery = query.Mode == SearchMode.Semantic ? null : LocalQueries.Text(query.Text, options.TitleBoost);
         var queryVector = query.Mode == SearchMode.Keyword ? null : await EmbedAsync(query.Text, cancellationToken);
 
         var index = store.Get(route);
         return index.Search(searcher =>
         {
-            var keyword = textQuery is null ? [] : LocalRanking.Collapse(searcher, KeywordSearcher(searcher, principal).Search(textQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs);
-            var semantic = queryVector is null ? [] : LocalRanking.Collapse(searcher, LocalVectorSearch.NearestChunks(searcher, index.Vectors, scope, queryVector, candidates));
+            var keyword = textQuery is null ? [] : LocalEvidence.Keyword(KeywordSearcher(searcher, principal), scope, query.Text, options, candidates);
+            var semantic = queryVector is null ? [] : LocalEvidence.Semantic(searcher, index, scope, queryVector, options, candidates);
             var ranked = query.Mode switch
             {
                 SearchMode.Keyword => keyword,

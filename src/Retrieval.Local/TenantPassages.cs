@@ -84,7 +84,7 @@ internal sealed class TenantPassages
         return statistics;
     }
 
-    /// <summary>The tenant's passage count and the summed length of <paramref name="field"/> over them.</summary>
+    /// <summary>The tenant's passage count (document count for <see cref="IndexFields.Body"/>) and the summed length of <paramref name="field"/> over them.</summary>
     public CollectionStatistics Collection(string field) => _fields.GetOrAdd(field, f =>
     {
         long withField = 0;
@@ -107,7 +107,8 @@ internal sealed class TenantPassages
             }
         }
 
-        return new CollectionStatistics(f, _count, withField, (long)Math.Round(length), -1);
+        // The whole-document field is on head passages only: its idf counts documents, not passages.
+        return new CollectionStatistics(f, f == IndexFields.Body ? withField : _count, withField, (long)Math.Round(length), -1);
     });
 
     /// <summary>The passage length a BM25 norm stands for (the inverse of <c>BM25Similarity.EncodeNormValue</c> with no boost).</summary>

@@ -10,18 +10,36 @@ namespace McpRag.Benchmarks.Hosting;
 /// </summary>
 internal sealed record LocalSettings(string Model, string Fusion, int RrfK, double SemanticWeight, int ChunkWords, int OverlapWords)
 {
+    /// <summary>Share of the whole-document score in keyword search (query time: shares the index).</summary>
+    public double KeywordDocumentWeight { get; init; } = new LocalBackendOptions().KeywordDocumentWeight;
+
+    /// <summary>Share of the document vector in semantic search (query time: shares the index).</summary>
+    public double SemanticDocumentWeight { get; init; } = new LocalBackendOptions().SemanticDocumentWeight;
+
+    /// <summary>Title boost of BM25 (query time: shares the index).</summary>
+    public double TitleBoost { get; init; } = new LocalBackendOptions().TitleBoost;
+
     /// <summary>The product's own defaults (<see cref="LocalBackendOptions"/>), which the headline figures use.</summary>
     public static LocalSettings Product { get; } = FromOptions(new LocalBackendOptions());
 
     public static LocalSettings FromOptions(LocalBackendOptions o) =>
-        new(o.Model, o.Fusion.ToString().ToLowerInvariant(), o.RrfK, o.SemanticWeight, o.Chunking.ChunkWords, o.Chunking.OverlapWords);
+        new(o.Model, o.Fusion.ToString().ToLowerInvariant(), o.RrfK, o.SemanticWeight, o.Chunking.ChunkWords, o.Chunking.OverlapWords)
+        {
+            KeywordDocumentWeight = o.KeywordDocumentWeight,
+            SemanticDocumentWeight = o.SemanticDocumentWeight,
+            TitleBoost = o.TitleBoost,
+        };
 
     /// <summary>What the built index depends on; fusion settings apply at query time and share one index.</summary>
     public string IndexKey => $"{Model}-c{ChunkWords}-o{OverlapWords}";
 
-    public string Describe() => Fusion == "linear"
-        ? string.Create(CultureInfo.InvariantCulture, $"{Model}, chunks {ChunkWords}/{OverlapWords} words, linear fusion w={SemanticWeight:0.##}")
-        : string.Create(CultureInfo.InvariantCulture, $"{Model}, chunks {ChunkWords}/{OverlapWords} words, RRF k={RrfK}");
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"{Model}, chunks {ChunkWords}/{OverlapWords} words, {DescribeQuery()}");
+
+    /// <summary>The query-time settings alone: what differs between runs on one index.</summary>
+    public string DescribeQuery() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"document weight keyword {KeywordDocumentWeight:0.##} / semantic {SemanticDocumentWeight:0.##}, title boost {TitleBoost:0.##}, ")
+        + (Fusion == "rrf" ? string.Create(CultureInfo.InvariantCulture, $"RRF k={RrfK}") : string.Create(CultureInfo.InvariantCulture, $"{Fusion} fusion w={SemanticWeight:0.##}"));
 
     public JsonObject ToConfiguration() => new()
     {
@@ -29,6 +47,9 @@ internal sealed record LocalSettings(string Model, string Fusion, int RrfK, doub
         ["Fusion"] = Fusion,
         ["RrfK"] = RrfK,
         ["SemanticWeight"] = SemanticWeight,
+        ["KeywordDocumentWeight"] = KeywordDocumentWeight,
+        ["SemanticDocumentWeight"] = SemanticDocumentWeight,
+        ["TitleBoost"] = TitleBoost,
         ["Chunking"] = new JsonObject { ["ChunkWords"] = ChunkWords, ["OverlapWords"] = OverlapWords },
     };
 }

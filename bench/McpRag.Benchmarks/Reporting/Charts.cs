@@ -86,6 +86,24 @@ internal static class Charts
         Save(plot, file);
     }
 
+    /// <summary>nDCG@10 against each swept parameter, one line per parameter and collection: a default belongs on a plateau.</summary>
+    public static void Sensitivity(string file, string title, IReadOnlyList<SweepPoint> points)
+    {
+        var plot = new Plot();
+        foreach (var series in points.GroupBy(p => (p.Parameter, p.Dataset)))
+        {
+            var ordered = series.OrderBy(p => p.Value).ToList();
+            var line = plot.Add.Scatter(ordered.Select(p => p.Value).ToArray(), ordered.Select(p => p.Ndcg10).ToArray());
+            line.LegendText = $"{series.Key.Dataset}: {series.Key.Parameter}";
+        }
+
+        plot.Axes.Bottom.Label.Text = "setting (weight, boost or k; see the legend)";
+        plot.Axes.Left.Label.Text = "nDCG@10";
+        plot.Title(title);
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, file);
+    }
+
     private static void Save(Plot plot, string file)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);

@@ -11,7 +11,9 @@ namespace McpRag.Retrieval.Tests.Security;
 /// tenant stores. Tenant A's random documents are searched with random queries alone in the index, then again after
 /// tenant B has written documents dense in the same words (over several commits, with ids that collide with A's),
 /// and again after B has deleted them all (deleted passages stay in the segments until they merge). Every result
-/// list, scores included, must be identical each time. The seed is printed, and set with <c>MCPRAG_TEST_SEED</c>.
+/// list, scores included, must be identical each time. Keyword scores include the whole-document field (<see cref="IndexFields.Body"/>,
+/// weighed by the default <see cref="LocalBackendOptions.KeywordDocumentWeight"/>) and the title, so their per-tenant statistics
+/// are covered too. The seed is printed, and set with <c>MCPRAG_TEST_SEED</c>.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class TenantRankingPropertyTests : IDisposable
