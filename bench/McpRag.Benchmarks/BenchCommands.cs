@@ -32,6 +32,7 @@ internal static class BenchCommands
         root.Subcommands.Add(WriteInterference());
         root.Subcommands.Add(ScalePoint());
         root.Subcommands.Add(Encode());
+        root.Subcommands.Add(LoadServer());
         root.Subcommands.Add(Verb("report", "Rewrite docs/benchmarks.md from the latest results.", report: true, [], (_, _, _) => Task.CompletedTask));
         root.Subcommands.Add(All());
         return root;
@@ -138,6 +139,16 @@ internal static class BenchCommands
         return Verb("encode", "Query encodes alone under concurrent callers, per ONNX Runtime setting or batching window.", report: false, [concurrency, queries, set],
             async (paths, r, ct) => Console.Out.Write(await new global::McpRag.Benchmarks.Encode.EncoderBenchmark(paths, r.GetValue(queries))
                 .RunAsync(global::McpRag.Benchmarks.Encode.EncoderVariants.Named(r.GetValue(set)!), r.GetValue(concurrency)!, ct)));
+    }
+
+    /// <summary>The server of <c>load</c>, which runs it in a process of its own to read its CPU time.</summary>
+    private static Command LoadServer()
+    {
+        var data = new Option<string>("--data") { Description = "Deployment folder written by load", Required = true };
+        var command = Verb("load-server", "The load benchmark's server in this process (run by load).", report: false, [data],
+            (_, r, ct) => LoadServerProcess.ServeAsync(r.GetValue(data)!, ct));
+        command.Hidden = true;
+        return command;
     }
 
     private static Command ScalePoint()

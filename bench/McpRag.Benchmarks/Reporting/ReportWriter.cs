@@ -30,6 +30,7 @@ internal sealed class ReportWriter(BenchPaths paths)
         if (data.Load is { } load)
         {
             LoadSection(md, load);
+            PerformanceTargets.Write(md, data);
         }
 
         if (data.Scale is { Count: > 0 } scale)
