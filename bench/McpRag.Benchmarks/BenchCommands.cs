@@ -33,6 +33,8 @@ internal static class BenchCommands
         root.Subcommands.Add(WriteInterference());
         root.Subcommands.Add(ScalePoint());
         root.Subcommands.Add(Encode());
+        root.Subcommands.Add(LoadServer());
+        root.Subcommands.Add(VectorRecall());
         root.Subcommands.Add(Verb("report", "Rewrite docs/benchmarks.md from the latest results.", report: true, [], (_, _, _) => Task.CompletedTask));
         root.Subcommands.Add(All());
         return root;
@@ -158,6 +160,32 @@ internal static class BenchCommands
                 .RunAsync(global::McpRag.Benchmarks.Encode.EncoderVariants.Named(r.GetValue(set)!), r.GetValue(concurrency)!, ct)));
     }
 
+    private static Command VectorRecall()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "BEIR folder whose passages and queries are embedded", Required = true };
+        var depths = IntList("--depths", [10, 100], "k of recall@k");
+        return Verb("vector-recall", "Recall@k of the 8-bit vectors (alone and rescored) against the exact float scan.", report: true, [dataset, depths],
+            (paths, r, ct) => VectorRecallAsync(paths, BeirDataset.Open(r.GetValue(dataset)!), r.GetValue(depths)!, ct));
+    }
+
+    private static async Task VectorRecallAsync(BenchPaths paths, BeirDataset dataset, IReadOnlyList<int> depths, CancellationToken cancellationToken)
+    {
+        using var model = new MiniLmEmbeddingGenerator();
+        var table = await new VectorRecallBenchmark(paths, model).RunAsync(dataset, depths, cancellationToken);
+        Console.Out.Write(table);
+        new ResultStore(paths).Save("vector-recall", table);
+    }
+
+    /// <summary>The server of <c>load</c>, which runs it in a process of its own to read its CPU time.</summary>
+    private static Command LoadServer()
+    {
+        var data = new Option<string>("--data") { Description = "Deployment folder written by load", Required = true };
+        var command = Verb("load-server", "The load benchmark's server in this process (run by load).", report: false, [data],
+            (_, r, ct) => LoadServerProcess.ServeAsync(r.GetValue(data)!, ct));
+        command.Hidden = true;
+        return command;
+    }
+
     private static Command ScalePoint()
     {
         var chunks = Value("--chunks", 1_000, "Passages indexed");
@@ -185,7 +213,7 @@ internal static class BenchCommands
             store.ReadAll<QualityRun>("quality"),
             store.Read<LoadResults>("load"),
             store.Read<List<ScalePoint>>("scale"),
-            store.Read<List<IngestResult>>("ingest"));
+            store.Read<List<IngestResult>>("ingest")) { VectorRecall = store.Read<string>("vector-recall") };
         var writer = new ReportWriter(paths);
         writer.Charts(data);
         writer.Write(data);
@@ -244,6 +272,7 @@ internal static class BenchCommands
         var generator = new LoadGenerator(TimeSpan.FromSeconds(quick ? 1 : 3), quick ? 1 : 3, warmupCalls: 20);
         store.Save("load", await new LoadBenchmark(paths, generator, quick ? [1, 4] : [1, 4, 16, 64], quick ? 50 : 300, peer).RunAsync(cancellationToken));
 
+        await VectorRecallAsync(paths, datasets[0], [10, 100], cancellationToken);
         store.Save("scale", await ScaleBenchmark.RunAsync(paths, quick ? [1_000, 10_000] : [1_000, 10_000, 100_000], quick ? 10 : 100, quick ? 30 : 200, cancellationToken));
 
         using var model = new MiniLmEmbeddingGenerator();

@@ -7,22 +7,42 @@ namespace McpRag.Retrieval.Backends.Local;
 
 /// <summary>
 /// Chunk embeddings live in the Lucene index itself (binary doc values), so a chunk and its vector are committed
-/// together and can never disagree. For search they are copied once per segment into one contiguous float array;
-/// segments are immutable, so the copy stays valid until Lucene merges the segment away, when it is collected.
+/// together and can never disagree. For search they are quantized once per segment into 8-bit codes
+/// (<see cref="QuantizedVectors"/>, a quarter of a float copy); segments are immutable, so the codes stay valid
+/// until Lucene merges the segment away, when they are collected. Exact scores are read from the doc values
+/// themselves, which the index's directory memory-maps, so full precision costs no heap.
 /// </summary>
 internal sealed class SegmentVectorCache(string field, int dimensions)
 {
-    private readonly ConditionalWeakTable<object, float[]> _segments = new();
+    private readonly ConditionalWeakTable<object, QuantizedVectors> _segments = new();
 
     public int Dimensions => dimensions;
 
-    public float[] Get(AtomicReader segment) =>
+    public QuantizedVectors Get(AtomicReader segment) =>
         _segments.GetValue(segment.CoreCacheKey, _ => Load(segment));
 
-    private float[] Load(AtomicReader segment)
+    /// <summary>
+    /// The full-precision dot product of <paramref name="doc"/> (in <paramref name="segment"/>) with
+    /// <paramref name="query"/>, read from the doc values; 0 for a chunk without a vector, as its codes score.
+    /// </summary>
+    public float ExactDot(AtomicReader segment, int doc, ReadOnlySpan<float> query, BytesRef scratch)
     {
         var values = segment.GetBinaryDocValues(field);
-        var vectors = new float[segment.MaxDoc * Dimensions];
+        if (values is null)
+        {
+            return 0;
+        }
+
+        values.Get(doc, scratch);
+        return scratch.Length == Dimensions * sizeof(float)
+            ? Retrieval.Embeddings.VectorMath.Dot(QuantizedVectors.AsFloats(scratch.Bytes.AsSpan(scratch.Offset, scratch.Length)), query)
+            : 0;
+    }
+
+    private QuantizedVectors Load(AtomicReader segment)
+    {
+        var values = segment.GetBinaryDocValues(field);
+        var vectors = new QuantizedVectors(segment.MaxDoc, Dimensions);
         if (values is null)
         {
             return vectors;
@@ -34,8 +54,7 @@ internal sealed class SegmentVectorCache(string field, int dimensions)
             values.Get(doc, bytes);
             if (bytes.Length == Dimensions * sizeof(float))
             {
-                var source = MemoryMarshal.Cast<byte, float>(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length));
-                source.CopyTo(vectors.AsSpan(doc * Dimensions, Dimensions));
+                vectors.Set(doc, QuantizedVectors.AsFloats(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length)));
             }
         }
 

@@ -88,15 +88,7 @@ internal sealed class EncoderBenchmark(BenchPaths paths, int queriesPerRun)
 
     private static async Task<string> CeilingAsync(MiniLmEmbeddingGenerator model, string[] queries, CancellationToken cancellationToken)
     {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var started = Stopwatch.GetTimestamp();
-        foreach (var batch in queries.Chunk(16))
-        {
-            await model.GenerateAsync(batch, EmbeddingPurpose.Query(), cancellationToken);
-        }
-
-        var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / queries.Length;
-        return string.Create(CultureInfo.InvariantCulture, $"{queries.Length / wall:N0} q/s, {cpuMs:N2} CPU ms/q");
+        var ceiling = await EncodeCeiling.MeasureAsync(model, queries, callers: 1, batchSize: 16, cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture, $"{ceiling.QueriesPerSecond:N0} q/s, {ceiling.CpuMsPerQuery:N2} CPU ms/q");
     }
 }

@@ -51,6 +51,13 @@ internal sealed class BenchDeployment
         return deployment;
     }
 
+    /// <summary>A deployment that <see cref="Create"/> wrote earlier (for a server in another process).</summary>
+    public static BenchDeployment Open(string dataDir)
+    {
+        var deployment = new BenchDeployment(Path.GetFullPath(dataDir));
+        return File.Exists(deployment.ConfigFile) ? deployment : throw new ArgumentException($"no benchmark deployment in {dataDir}");
+    }
+
     /// <summary>The retrieval services alone (what <c>mcprag ingest</c> uses), bound to this deployment's configuration.</summary>
     public ServiceProvider BuildRetrieval()
     {

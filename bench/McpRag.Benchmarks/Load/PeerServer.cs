@@ -75,6 +75,13 @@ internal sealed class PeerServer : IAsyncDisposable
         return new PeerServer(process, new Uri($"http://127.0.0.1:{port}/mcp"), version);
     }
 
+    /// <summary>User + system CPU time the node process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public Task<McpClient> ConnectAsync(CancellationToken cancellationToken) =>
         McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = Endpoint, TransportMode = HttpTransportMode.StreamableHttp }), cancellationToken: cancellationToken);
 

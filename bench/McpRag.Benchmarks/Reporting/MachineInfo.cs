@@ -8,8 +8,10 @@ internal sealed record MachineInfo(string Cpu, int Cores, double MemoryGb, strin
 {
     public static MachineInfo Capture(string repositoryRoot) => new(
         ReadCpu(), Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0, RuntimeInformation.OSDescription,
-        RuntimeInformation.FrameworkDescription, ReadCommit(repositoryRoot), Read("/proc/loadavg") is { } load ? string.Join(' ', load.Split(' ').Take(3)) : "n/a",
-        DateTimeOffset.UtcNow);
+        RuntimeInformation.FrameworkDescription, ReadCommit(repositoryRoot), LoadAverageNow(), DateTimeOffset.UtcNow);
+
+    /// <summary>The 1-, 5- and 15-minute load averages now, or <c>n/a</c> where the system does not say.</summary>
+    public static string LoadAverageNow() => Read("/proc/loadavg") is { } load ? string.Join(' ', load.Split(' ').Take(3)) : "n/a";
 
     private static string ReadCpu() =>
         Read("/proc/cpuinfo")?.Split('\n').FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()

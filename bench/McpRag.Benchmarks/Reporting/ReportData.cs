@@ -11,4 +11,8 @@ internal sealed record ReportData(
     IReadOnlyList<QualityRun> Quality,
     LoadResults? Load,
     IReadOnlyList<ScalePoint>? Scale,
-    IReadOnlyList<IngestResult>? Ingest);
+    IReadOnlyList<IngestResult>? Ingest)
+{
+    /// <summary>The <c>vector-recall</c> table (markdown), when it was run.</summary>
+    public string? VectorRecall { get; init; }
+}

@@ -30,11 +30,20 @@ internal sealed class ReportWriter(BenchPaths paths)
         if (data.Load is { } load)
         {
             LoadSection(md, load);
+            PerformanceTargets.Write(md, data);
         }
 
         if (data.Scale is { Count: > 0 } scale)
         {
             ScaleSection(md, scale);
+        }
+
+        if (data.VectorRecall is { } recall)
+        {
+            md.AppendLine("**8-bit vectors in memory, full-precision rescoring** (`vector-recall`): each segment's vectors are held as 8-bit codes with one scale per vector; a scan of the codes shortlists 2k + 32 chunks, which are rescored with the float vectors read from the index's doc values. Real MiniLM vectors of the collection's passages; recall@k against the exact float scan.");
+            md.AppendLine();
+            md.AppendLine(recall.TrimEnd());
+            md.AppendLine();
         }
 
         if (data.Ingest is { Count: > 0 } ingest)
