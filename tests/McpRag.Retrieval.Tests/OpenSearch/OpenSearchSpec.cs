@@ -32,6 +32,12 @@ internal static partial class OpenSearchSpec
     private static readonly ConcurrentDictionary<Uri, IBaseDocument> Documents = new();
     private static readonly EvaluationOptions Options = CreateOptions();
 
+    /// <summary>
+    /// One evaluation at a time: the schema registry behind <see cref="Options"/> is shared, and concurrent evaluations
+    /// (test classes run in parallel) were seen to report a valid body as invalid, or an invalid one as valid.
+    /// </summary>
+    private static readonly Lock Gate = new();
+
     /// <summary>The search body (<c>POST /{index}/_search</c>, requestBodies/search of namespaces/_core.yaml).</summary>
     public static List<string> SearchBody(JsonNode body) => Validate("namespaces/_core.yaml#/components/requestBodies/search/content/application~1json/schema", body);
 
@@ -75,7 +81,12 @@ internal static partial class OpenSearchSpec
     public static List<string> Validate(string reference, JsonNode? instance)
     {
         var schema = JsonSchema.FromText($$"""{"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": "{{BaseUri}}{{reference}}"}""");
-        var result = schema.Evaluate(instance, Options);
+        EvaluationResults result;
+        lock (Gate)
+        {
+            result = schema.Evaluate(instance, Options);
+        }
+
         if (result.IsValid)
         {
             return [];
