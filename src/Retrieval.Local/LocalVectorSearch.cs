@@ -39,10 +39,18 @@ internal static class LocalVectorSearch
         var leaves = searcher.IndexReader.Leaves;
         var best = new TopScores(count);
         var scratch = new BytesRef();
-        foreach (var doc in shortlist.Docs())
+        AtomicReaderContext? current = null;
+        BinaryDocValues? exact = null;
+        foreach (var doc in shortlist.Docs().Order())
         {
-            var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
-            best.Offer(doc, vectors.ExactDot(leaf.AtomicReader, doc - leaf.DocBase, query, scratch));
+            // In doc order the shortlist visits each segment once, so its doc values are looked up once per segment.
+            if (current is null || doc >= current.DocBase + current.AtomicReader.MaxDoc)
+            {
+                current = leaves[ReaderUtil.SubIndex(doc, leaves)];
+                exact = vectors.Exact(current.AtomicReader);
+            }
+
+            best.Offer(doc, vectors.ExactDot(exact, doc - current.DocBase, query, scratch));
         }
 
         return best.Drain();

@@ -21,13 +21,15 @@ internal sealed class SegmentVectorCache(string field, int dimensions)
     public QuantizedVectors Get(AtomicReader segment) =>
         _segments.GetValue(segment.CoreCacheKey, _ => Load(segment));
 
+    /// <summary>A segment's full-precision vectors (the doc values themselves), for <see cref="ExactDot"/>; <c>null</c> when it has none.</summary>
+    public BinaryDocValues? Exact(AtomicReader segment) => segment.GetBinaryDocValues(field);
+
     /// <summary>
-    /// The full-precision dot product of <paramref name="doc"/> (in <paramref name="segment"/>) with
-    /// <paramref name="query"/>, read from the doc values; 0 for a chunk without a vector, as its codes score.
+    /// The full-precision dot product of <paramref name="doc"/> with <paramref name="query"/>, read from its segment's
+    /// <paramref name="values"/> (<see cref="Exact"/>); 0 for a chunk without a vector, as its codes score.
     /// </summary>
-    public float ExactDot(AtomicReader segment, int doc, ReadOnlySpan<float> query, BytesRef scratch)
+    public float ExactDot(BinaryDocValues? values, int doc, ReadOnlySpan<float> query, BytesRef scratch)
     {
-        var values = segment.GetBinaryDocValues(field);
         if (values is null)
         {
             return 0;

@@ -41,12 +41,7 @@ internal sealed class LoadServerProcess : IAsyncDisposable
 
     public static async Task<LoadServerProcess> StartAsync(BenchPaths paths, string dataDir, CancellationToken cancellationToken)
     {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the running executable");
-        string[] arguments = ["load-server", "--data", dataDir];
-        var start = Path.GetFileNameWithoutExtension(host) == "dotnet"
-            ? new ProcessStartInfo(host, [typeof(LoadServerProcess).Assembly.Location, .. arguments])
-            : new ProcessStartInfo(host, arguments);
-        start.WorkingDirectory = paths.Root;
+        var start = ChildProcess.StartInfo(paths, ["load-server", "--data", dataDir]);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the load server");

@@ -15,10 +15,8 @@ public static class SnippetText
 
     public const int MaxLength = 2_000;
 
-    public static string Shorten(string text) => Shorten(text, Length);
-
     /// <summary>The start of <paramref name="text"/> in about <paramref name="length"/> characters, cut at a word boundary.</summary>
-    public static string Shorten(string text, int length)
+    public static string Shorten(string text, int length = Length)
     {
         if (text.Length <= length)
         {
