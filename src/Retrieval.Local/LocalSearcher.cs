@@ -1,5 +1,4 @@
 using Lucene.Net.Search;
-using Lucene.Net.Search.Highlight;
 using McpRag.Retrieval.Embeddings;
 using McpRag.Retrieval.Search;
 using McpRag.Retrieval.Tenancy;
@@ -20,13 +19,12 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
         var window = offset + query.TopK;
         var candidates = Math.Min(SearchLimits.MaxResultWindow * 4, Math.Max(options.Candidates, window * 3));
         var scope = LocalQueries.Scope(principal.TenantId, query.Criteria());
-        var textQuery = query.Mode == SearchMode.Semantic ? null : LocalQueries.Text(query.Text, options.TitleBoost);
         var queryVector = query.Mode == SearchMode.Keyword ? null : await EmbedAsync(query.Text, cancellationToken);
 
         var index = store.Get(route);
         return index.Search(searcher =>
         {
-            var keyword = textQuery is null ? [] : LocalEvidence.Keyword(KeywordSearcher(searcher, principal), scope, query.Text, options, candidates);
+            var keyword = query.Mode == SearchMode.Semantic ? [] : LocalEvidence.Keyword(KeywordSearcher(searcher, principal), scope, query.Text, options, candidates);
             var semantic = queryVector is null ? [] : LocalEvidence.Semantic(searcher, index, scope, queryVector, options, candidates);
             var ranked = query.Mode switch
             {
@@ -35,8 +33,8 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
                 _ => LocalRanking.Fuse(options, keyword, semantic),
             };
 
-            var highlighter = textQuery is null ? null : LocalSnippets.NewHighlighter(textQuery, query.SnippetChars);
-            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, highlighter, query.SnippetChars)).ToList();
+            var snippets = query.Mode == SearchMode.Semantic ? null : LocalSnippets.For(query.Text);
+            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, snippets, query.SnippetChars)).ToList();
             var next = ranked.Count > window && window < SearchLimits.MaxResultWindow ? window.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return new SearchPage(page, next);
         }, new SearchPage([], null));
@@ -55,15 +53,22 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
     private static IndexSearcher KeywordSearcher(IndexSearcher searcher, TenantPrincipal principal) =>
         TenantStatistics.Scope(searcher, principal.TenantId);
 
-    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Highlighter? highlighter, int snippetChars)
+    /// <summary>A page's hit; <paramref name="snippets"/> is <c>null</c> in semantic mode, whose hits show their passage's start.</summary>
+    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, LocalSnippets? snippets, int snippetChars)
     {
         var chunk = ChunkFields.Load(searcher, ranked.Chunk);
         var text = chunk.Get(IndexFields.Text) ?? string.Empty;
-        var (snippet, truncated) = LocalSnippets.Snippet(text, highlighter, snippetChars);
+        var (snippet, truncated) = snippets?.Snippet(searcher, ranked.Chunk, text, snippetChars) ?? Start(text, snippetChars);
         return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), snippet, Math.Round(ranked.Score, 6), LocalDocuments.ReadAttributes(chunk))
         {
             SnippetTruncated = truncated,
         };
+    }
+
+    private static (string, bool) Start(string text, int snippetChars)
+    {
+        var start = SnippetText.Shorten(text, snippetChars);
+        return (start, start.Length != text.Length);
     }
 
     private static int ParsePosition(string? position) =>

@@ -1,36 +1,183 @@
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Highlight;
+using Lucene.Net.Util;
 using McpRag.Retrieval.Search;
 
 namespace McpRag.Retrieval.Backends.Local;
 
-/// <summary>The snippet of a hit: the chunk's best fragment for the query's terms, or the chunk's start.</summary>
-internal static class LocalSnippets
+/// <summary>
+/// The snippet of a hit: the window of the passage that holds the most distinct query words, each marked, or the
+/// passage's start when none occurs in it. Where the words are comes from the offsets the index stores in the passage
+/// postings (layout 2), so a hit's text is never analysed again: only the query is analysed, once per search. The
+/// package's offset-based highlighters do not serve here (<c>PostingsHighlighter</c> is not in the .NET 8 build of
+/// Lucene.Net.Highlighter, and <c>FastVectorHighlighter</c> needs term vectors, which the index does not keep).
+/// </summary>
+internal sealed class LocalSnippets
 {
-    /// <summary>
-    /// One highlighter per search, scoring fragments by the query's terms. <see cref="QueryTermScorer"/> is used
-    /// rather than <see cref="QueryScorer"/>: the latter builds an in-memory index per snippet to score phrase
-    /// positions, which cost about a millisecond per hit, and these queries have no phrases.
-    /// </summary>
-    public static Highlighter NewHighlighter(Query textQuery, int snippetChars) =>
-        new(new SimpleHTMLFormatter("**", "**"), new QueryTermScorer(textQuery, IndexFields.Text))
-        {
-            TextFragmenter = new SimpleFragmenter(snippetChars),
-        };
+    /// <summary>Distinct query words looked up per hit: a query is at most a few thousand characters, its words far fewer.</summary>
+    private const int MaxTerms = 64;
 
-    /// <summary>The snippet and whether it shows less than the chunk's text.</summary>
-    public static (string Snippet, bool Truncated) Snippet(string text, Highlighter? highlighter, int snippetChars)
+    private const string Marker = "**";
+
+    private readonly BytesRef[] _terms;
+
+    private LocalSnippets(BytesRef[] terms) => _terms = terms;
+
+    /// <summary>The snippet builder of one search's query text, analysed as the passage text is indexed.</summary>
+    public static LocalSnippets For(string queryText)
     {
-        if (highlighter is not null)
+        var terms = new List<BytesRef>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using var stream = LocalIndex.Analyzer.GetTokenStream(IndexFields.Text, queryText);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (terms.Count < MaxTerms && stream.IncrementToken())
         {
-            var fragment = highlighter.GetBestFragment(LocalIndex.Analyzer, IndexFields.Text, text);
-            if (!string.IsNullOrEmpty(fragment))
+            var word = term.ToString();
+            if (seen.Add(word))
             {
-                return (fragment.Trim(), SnippetText.IsCut(fragment, text));
+                terms.Add(new BytesRef(word));
             }
         }
 
-        var snippet = SnippetText.Shorten(text, snippetChars);
-        return (snippet, snippet.Length != text.Length);
+        stream.End();
+        return new LocalSnippets([.. terms]);
     }
+
+    /// <summary>The snippet of passage <paramref name="doc"/>, whose stored text is <paramref name="text"/>, and whether it shows less than the passage.</summary>
+    public (string Snippet, bool Truncated) Snippet(IndexSearcher searcher, int doc, string text, int snippetChars)
+    {
+        var matches = Matches(searcher, doc, text.Length);
+        if (matches.Count == 0)
+        {
+            var start = SnippetText.Shorten(text, snippetChars);
+            return (start, start.Length != text.Length);
+        }
+
+        var (from, to) = Window(matches, text, snippetChars);
+        return (Marked(text, matches, from, to), from > 0 || to < text.Length);
+    }
+
+    /// <summary>Every occurrence of a query word in the passage, by start offset, read from the segment's postings.</summary>
+    private List<Match> Matches(IndexSearcher searcher, int doc, int textLength)
+    {
+        var matches = new List<Match>();
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        var local = doc - leaf.DocBase;
+        var termsEnum = leaf.AtomicReader.GetTerms(IndexFields.Text)?.GetEnumerator();
+        if (termsEnum is null)
+        {
+            return matches;
+        }
+
+        DocsAndPositionsEnum? positions = null;
+        for (var t = 0; t < _terms.Length; t++)
+        {
+            if (!termsEnum.SeekExact(_terms[t]))
+            {
+                continue;
+            }
+
+            positions = termsEnum.DocsAndPositions(null, positions, DocsAndPositionsFlags.OFFSETS);
+            if (positions is null || positions.Advance(local) != local)
+            {
+                continue;
+            }
+
+            for (var i = positions.Freq; i > 0; i--)
+            {
+                positions.NextPosition();
+                var (start, end) = (positions.StartOffset, positions.EndOffset);
+                if (start >= 0 && end > start && end <= textLength)
+                {
+                    matches.Add(new Match(start, end, t));
+                }
+            }
+        }
+
+        matches.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return matches;
+    }
+
+    /// <summary>
+    /// The window of about <paramref name="length"/> characters with the most distinct query words (then the most
+    /// occurrences, then the earliest), widened evenly around its words and cut at word boundaries.
+    /// </summary>
+    private static (int From, int To) Window(List<Match> matches, string text, int length)
+    {
+        if (text.Length <= length)
+        {
+            return (0, text.Length);
+        }
+
+        var best = (First: 0, Last: 0, Distinct: 0);
+        var counts = new Dictionary<int, int>();
+        for (int first = 0, last = -1; first < matches.Count; first++)
+        {
+            while (last + 1 < matches.Count && matches[last + 1].End - matches[first].Start <= length)
+            {
+                last++;
+                counts[matches[last].Term] = counts.GetValueOrDefault(matches[last].Term) + 1;
+            }
+
+            if (last < first)
+            {
+                // One word longer than the window: show it alone.
+                last = first;
+                counts[matches[first].Term] = 1;
+            }
+
+            if (counts.Count > best.Distinct || (counts.Count == best.Distinct && last - first > best.Last - best.First))
+            {
+                best = (first, last, counts.Count);
+            }
+
+            var leaving = matches[first].Term;
+            if (--counts[leaving] == 0)
+            {
+                counts.Remove(leaving);
+            }
+        }
+
+        int wordsFrom = matches[best.First].Start, wordsTo = matches[best.Last].End;
+        var from = Math.Max(0, wordsFrom - Math.Max(0, length - (wordsTo - wordsFrom)) / 2);
+        var to = Math.Min(text.Length, Math.Max(wordsTo, from + length));
+        from = Math.Max(0, Math.Min(from, to - length));
+        if (from > 0)
+        {
+            var space = text.IndexOf(' ', from);
+            from = space >= 0 && space < wordsFrom ? space + 1 : wordsFrom;
+        }
+
+        if (to < text.Length)
+        {
+            var space = text.LastIndexOf(' ', to);
+            to = space >= wordsTo ? space : Math.Max(to, wordsTo);
+        }
+
+        return (from, to);
+    }
+
+    /// <summary>The window's text with each query word in it between markers.</summary>
+    private static string Marked(string text, List<Match> matches, int from, int to)
+    {
+        var snippet = new System.Text.StringBuilder(to - from + 16);
+        var at = from;
+        foreach (var match in matches)
+        {
+            if (match.Start < at || match.End > to)
+            {
+                continue;
+            }
+
+            snippet.Append(text, at, match.Start - at).Append(Marker).Append(text, match.Start, match.End - match.Start).Append(Marker);
+            at = match.End;
+        }
+
+        return snippet.Append(text, at, to - at).ToString().Trim();
+    }
+
+    private readonly record struct Match(int Start, int End, int Term);
 }
