@@ -68,6 +68,29 @@ internal sealed class LocalIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="Search{T}"/> for a search that awaits (the query embedding): the searcher is held until the task ends,
+    /// so every thread the search uses reads the same commit.
+    /// </summary>
+    public async Task<T> SearchAsync<T>(Func<IndexSearcher, Task<T>> search, T empty)
+    {
+        var manager = GetManager();
+        if (manager is null)
+        {
+            return empty;
+        }
+
+        var searcher = manager.Acquire();
+        try
+        {
+            return await search(searcher);
+        }
+        finally
+        {
+            manager.Release(searcher);
+        }
+    }
+
     /// <summary>Opens a writer, runs <paramref name="write"/>, commits and closes it: one atomic change of the index.</summary>
     public async Task WriteAsync(Func<IndexWriter, Task> write, CancellationToken cancellationToken)
     {

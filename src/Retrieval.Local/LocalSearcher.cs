@@ -19,13 +19,23 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
         var window = offset + query.TopK;
         var candidates = Math.Min(SearchLimits.MaxResultWindow * 4, Math.Max(options.Candidates, window * 3));
         var scope = LocalQueries.Scope(principal.TenantId, query.Criteria());
-        var queryVector = query.Mode == SearchMode.Keyword ? null : await EmbedAsync(query.Text, cancellationToken);
-
         var index = store.Get(route);
-        return index.Search(searcher =>
+        return await index.SearchAsync(async searcher =>
         {
-            var keyword = query.Mode == SearchMode.Semantic ? [] : LocalEvidence.Keyword(KeywordSearcher(searcher, principal), scope, query.Text, options, candidates);
-            var semantic = queryVector is null ? [] : LocalEvidence.Semantic(searcher, index, scope, queryVector, options, candidates);
+            List<RankedDocument> Keyword() => LocalEvidence.Keyword(KeywordSearcher(searcher, principal), scope, query.Text, options, candidates);
+
+            // Hybrid: BM25 runs on another thread while this one embeds the query (a lone query runs the model on
+            // the caller's thread), so an idle server answers in about the model's time rather than the sum of both;
+            // under load the pool runs it wherever there is room, at no extra CPU.
+            var keywordSide = query.Mode switch
+            {
+                SearchMode.Semantic => Task.FromResult<List<RankedDocument>>([]),
+                SearchMode.Keyword => Task.FromResult(Keyword()),
+                _ => Task.Run(Keyword, cancellationToken),
+            };
+            var semanticSide = query.Mode == SearchMode.Keyword ? Task.FromResult<List<RankedDocument>>([]) : SemanticAsync(searcher, index, scope, query.Text, candidates, cancellationToken);
+            await Task.WhenAll(keywordSide, semanticSide);
+            var (keyword, semantic) = (keywordSide.Result, semanticSide.Result);
             var ranked = query.Mode switch
             {
                 SearchMode.Keyword => keyword,
@@ -39,6 +49,9 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
             return new SearchPage(page, next);
         }, new SearchPage([], null));
     }
+
+    private async Task<List<RankedDocument>> SemanticAsync(IndexSearcher searcher, LocalIndex index, Lucene.Net.Search.Query scope, string text, int candidates, CancellationToken cancellationToken) =>
+        LocalEvidence.Semantic(searcher, index, scope, await EmbedAsync(text, cancellationToken), options, candidates);
 
     /// <summary>Embeds a search query, marked as one so that asymmetric models add their query instruction.</summary>
     private async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
