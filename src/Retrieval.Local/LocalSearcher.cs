@@ -13,6 +13,11 @@ namespace McpRag.Retrieval.Backends.Local;
 /// </summary>
 internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, LocalBackendOptions options)
 {
+    private readonly QueryVectorCache _queryVectors = new(options.QueryVectorCacheSize);
+
+    /// <summary>The query vectors this searcher keeps (for tests).</summary>
+    internal QueryVectorCache QueryVectors => _queryVectors;
+
     public async Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken)
     {
         var offset = ParsePosition(query.Position);
@@ -33,7 +38,7 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
                 SearchMode.Keyword => Task.FromResult(Keyword()),
                 _ => Task.Run(Keyword, cancellationToken),
             };
-            var semanticSide = query.Mode == SearchMode.Keyword ? Task.FromResult<List<RankedDocument>>([]) : SemanticAsync(searcher, index, scope, query.Text, candidates, cancellationToken);
+            var semanticSide = query.Mode == SearchMode.Keyword ? Task.FromResult<List<RankedDocument>>([]) : SemanticAsync(searcher, index, scope, principal.TenantId, query.Text, candidates, cancellationToken);
             await Task.WhenAll(keywordSide, semanticSide);
             var (keyword, semantic) = (keywordSide.Result, semanticSide.Result);
             var ranked = query.Mode switch
@@ -50,8 +55,8 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
         }, new SearchPage([], null));
     }
 
-    private async Task<List<RankedDocument>> SemanticAsync(IndexSearcher searcher, LocalIndex index, Lucene.Net.Search.Query scope, string text, int candidates, CancellationToken cancellationToken) =>
-        LocalEvidence.Semantic(searcher, index, scope, await EmbedAsync(text, cancellationToken), options, candidates);
+    private async Task<List<RankedDocument>> SemanticAsync(IndexSearcher searcher, LocalIndex index, Query scope, string tenant, string text, int candidates, CancellationToken cancellationToken) =>
+        LocalEvidence.Semantic(searcher, index, scope, await _queryVectors.GetOrAddAsync(tenant, text, EmbedAsync, cancellationToken), options, candidates);
 
     /// <summary>Embeds a search query, marked as one so that asymmetric models add their query instruction.</summary>
     private async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>

@@ -50,6 +50,9 @@ internal sealed record LocalSettings(string Model, string Fusion, int RrfK, doub
         ["KeywordDocumentWeight"] = KeywordDocumentWeight,
         ["SemanticDocumentWeight"] = SemanticDocumentWeight,
         ["TitleBoost"] = TitleBoost,
+
+        // Every figure measures the model: no query vector is served from the cache.
+        ["QueryVectorCacheSize"] = 0,
         ["Chunking"] = new JsonObject { ["ChunkWords"] = ChunkWords, ["OverlapWords"] = OverlapWords },
     };
 }

@@ -28,7 +28,7 @@ internal sealed class WriteInterferenceBenchmark(BenchPaths paths, MiniLmEmbeddi
         var queries = corpus.Queries(200, seed: 5);
         var folder = Path.Combine(paths.Data, "write-interference", Guid.NewGuid().ToString("n"));
         var storage = Options.Create(new StorageOptions { DataDir = folder });
-        var options = Options.Create(new LocalBackendOptions());
+        var options = Options.Create(new LocalBackendOptions { QueryVectorCacheSize = 0 });
         var reader = new TenantRoute("reader", LocalIndexBackend.BackendName, TenantIsolation.Index) { Index = "reader" };
         model.Warm();
         try

@@ -58,7 +58,7 @@ internal sealed class ScaleBenchmark(BenchPaths paths, MiniLmEmbeddingGenerator 
     private async Task<ScalePoint> MeasureAsync(string label, int chunks, int tenants, SyntheticCorpus corpus, IReadOnlyList<string> queries, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(paths.Data, "scale", $"{chunks}-{tenants}");
-        var options = new LocalBackendOptions { BatchDocuments = IngestBatch, Chunking = new ChunkingOptions() };
+        var options = new LocalBackendOptions { BatchDocuments = IngestBatch, Chunking = new ChunkingOptions(), QueryVectorCacheSize = 0 };
         using var backend = new LocalIndexBackend(Options.Create(new StorageOptions { DataDir = folder }), Options.Create(options), new HashedPassageEmbeddingGenerator(model));
         var isolation = tenants == 1 ? TenantIsolation.Index : TenantIsolation.Document;
         TenantRoute Route(string tenant) => new(tenant, LocalIndexBackend.BackendName, isolation) { Index = tenants == 1 ? tenant : "shared" };

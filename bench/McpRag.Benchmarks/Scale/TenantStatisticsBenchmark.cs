@@ -29,7 +29,7 @@ internal sealed class TenantStatisticsBenchmark(BenchPaths paths, MiniLmEmbeddin
         var corpus = new SyntheticCorpus(Directory.EnumerateFiles(Path.Combine(paths.Root, "samples", "documents"), "*.md", SearchOption.AllDirectories).Select(File.ReadAllText));
         var queries = corpus.Queries(queryCount, seed: 11);
         var folder = Path.Combine(paths.Data, "tenant-stats", $"{chunks}-{tenants}");
-        var options = new LocalBackendOptions { BatchDocuments = 2_000, Chunking = new ChunkingOptions(), ReopenInterval = TimeSpan.Zero };
+        var options = new LocalBackendOptions { BatchDocuments = 2_000, Chunking = new ChunkingOptions(), ReopenInterval = TimeSpan.Zero, QueryVectorCacheSize = 0 };
         using var backend = new LocalIndexBackend(Options.Create(new StorageOptions { DataDir = folder }), Options.Create(options), new HashedPassageEmbeddingGenerator(model));
         TenantRoute Shared(string tenant) => new(tenant, LocalIndexBackend.BackendName, TenantIsolation.Document) { Index = "shared" };
         TenantRoute IndexWide(string tenant) => new(tenant, LocalIndexBackend.BackendName, TenantIsolation.Index) { Index = "shared" };
