@@ -270,7 +270,7 @@ internal sealed class ReportWriter(BenchPaths paths)
     {
         md.AppendLine("## 3. Scale");
         md.AppendLine();
-        md.AppendLine("Search through `LocalIndexBackend.SearchAsync`, top 8 with snippets, including the MiniLM query embedding for semantic and hybrid. Synthetic one-chunk documents drawn from the sample knowledge bases' word frequencies; their passage vectors are feature-hashed (same dimension) so 100k chunks build in minutes on this machine: search cost depends on how many vectors there are, not on what they mean. The document-isolation row splits the largest index over 100 tenants in one shared index and searches as one of them. RSS is the benchmark process's resident memory after the searches, with the model loaded.");
+        md.AppendLine("Search through `LocalIndexBackend.SearchAsync`, top 8 with snippets, including the MiniLM query embedding for semantic and hybrid. Synthetic one-chunk documents drawn from the sample knowledge bases' word frequencies; their passage vectors are feature-hashed (same dimension) so 100k chunks build in minutes on this machine: search cost depends on how many vectors there are, not on what they mean. The document-isolation row splits the largest index over 100 tenants in one shared index and searches as one of them. RSS is the benchmark process's resident memory after the searches, with the model loaded; a point that builds its index does so with a backend of its own, closed (and its memory returned) before a new one opens the index and searches, so RSS is a server's that opens the index, not an ingest's.");
         md.AppendLine();
         md.AppendLine("![search latency by index size](benchmarks/latency.svg)");
         md.AppendLine();
