@@ -3,7 +3,7 @@ namespace McpRag.Retrieval.Backends.Local;
 /// <summary>How hybrid search merges the keyword and semantic rankings (<c>McpRag:Local:Fusion</c>).</summary>
 public enum FusionMethod
 {
-    /// <summary>Reciprocal rank fusion: ranks only, no tuning of score scales; robust default.</summary>
+    /// <summary>Reciprocal rank fusion: ranks only, no tuning of score scales; throws away how far apart results are.</summary>
     Rrf,
 
     /// <summary>
@@ -14,7 +14,7 @@ public enum FusionMethod
 
     /// <summary>
     /// Z-scored lists (each list's mean and standard deviation), mixed with <see cref="LocalBackendOptions.SemanticWeight"/>:
-    /// like <see cref="Linear"/> but not squashed by one outlying top score.
+    /// like <see cref="Linear"/> but not squashed by one outlying top score. The default.
     /// </summary>
     ZScore,
 }

@@ -10,18 +10,31 @@ namespace McpRag.Retrieval.Backends.Local;
 /// </summary>
 internal static class LocalEvidence
 {
-    /// <summary>Keyword ranking; <paramref name="searcher"/> carries the tenant's own statistics (<see cref="TenantStatistics"/>) for every field.</summary>
+    /// <summary>
+    /// Keyword ranking; <paramref name="searcher"/> carries the tenant's own statistics (<see cref="TenantStatistics"/>) for every field.
+    /// With <see cref="LocalBackendOptions.FeedbackDocuments"/> above 0 the ranking is run a second time with the query
+    /// expanded from the first one's top documents (<see cref="LocalFeedback"/>).
+    /// </summary>
     public static List<RankedDocument> Keyword(IndexSearcher searcher, Query scope, string text, LocalBackendOptions options, int candidates)
     {
-        var passageQuery = LocalQueries.Text(text, options.TitleBoost);
-        if (passageQuery is null)
+        if (LocalQueries.Text(text, options.TitleBoost) is not { } passageQuery)
         {
             return [];
         }
 
-        var weight = options.KeywordDocumentWeight;
+        var ranking = Keyword(searcher, scope, passageQuery, LocalQueries.Documents(text, options.TitleBoost), options.KeywordDocumentWeight, candidates);
+        if (options.FeedbackDocuments == 0 || ranking.Count == 0 || LocalFeedback.Expand(searcher, text, ranking, options) is not { } expanded)
+        {
+            return ranking;
+        }
+
+        return Keyword(searcher, scope, LocalQueries.Text(expanded, options.TitleBoost), LocalQueries.Documents(expanded, options.TitleBoost), options.KeywordDocumentWeight, candidates);
+    }
+
+    private static List<RankedDocument> Keyword(IndexSearcher searcher, Query scope, Query passageQuery, Query? documentQuery, double weight, int candidates)
+    {
         var passages = weight >= 1 ? null : searcher.Search(passageQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs;
-        var documents = weight <= 0 || LocalQueries.Documents(text, options.TitleBoost) is not { } documentQuery
+        var documents = weight <= 0 || documentQuery is null
             ? null
             : searcher.Search(documentQuery, new QueryWrapperFilter(LocalQueries.Heads(scope)), candidates).ScoreDocs;
         return Combine(searcher, passages, documents, weight, candidates);

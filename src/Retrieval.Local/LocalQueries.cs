@@ -105,6 +105,29 @@ internal static class LocalQueries
     /// <summary>The query text as plain words over a document's title and whole text (<see cref="IndexFields.Body"/>); run on <see cref="Heads"/>.</summary>
     public static Query? Documents(string text, double titleBoost = 1) => Parse(text, DocumentFields, IndexFields.Body, titleBoost);
 
+    /// <summary>Analysed words with weights (<see cref="LocalFeedback"/>) over a passage's title and text.</summary>
+    public static Query Text(IReadOnlyList<(string Word, double Weight)> words, double titleBoost) => Weighted(words, IndexFields.Text, titleBoost);
+
+    /// <summary>Analysed words with weights over a document's title and whole text; run on <see cref="Heads"/>.</summary>
+    public static Query Documents(IReadOnlyList<(string Word, double Weight)> words, double titleBoost) => Weighted(words, IndexFields.Body, titleBoost);
+
+    private static Query Weighted(IReadOnlyList<(string Word, double Weight)> words, string textField, double titleBoost)
+    {
+        var query = new BooleanQuery();
+        foreach (var (word, weight) in words)
+        {
+            var either = new BooleanQuery
+            {
+                { new TermQuery(new Term(IndexFields.Title, word)) { Boost = (float)titleBoost }, Occur.SHOULD },
+                { new TermQuery(new Term(textField, word)), Occur.SHOULD },
+            };
+            either.Boost = (float)weight;
+            query.Add(either, Occur.SHOULD);
+        }
+
+        return query;
+    }
+
     private static Query? Parse(string text, string[] fields, string textField, double titleBoost)
     {
         var boosts = new Dictionary<string, float> { [IndexFields.Title] = (float)titleBoost, [textField] = 1f };

@@ -26,7 +26,7 @@ public sealed class OptionsValidationTests
         { "McpRag:Local:Chunking:OverlapWords", "180", "McpRag:Local:Chunking:OverlapWords must be at least 0 and less than ChunkWords" },
         { "McpRag:Local:Chunking:MaxChunkChars", "100", "McpRag:Local:Chunking:MaxChunkChars must be between 200 and 20000" },
         { "McpRag:Local:RrfK", "0", "McpRag:Local:RrfK must be between 1 and 1000" },
-        { "McpRag:Local:Fusion", "7", "McpRag:Local:Fusion must be Rrf, Linear or ZScore" },
+        { "McpRag:Local:Fusion", "7", "McpRag:Local:Fusion must be ZScore, Linear or Rrf" },
         { "McpRag:Local:Candidates", "5", "McpRag:Local:Candidates must be between 10 and 10000" },
         { "McpRag:Local:BatchDocuments", "0", "McpRag:Local:BatchDocuments must be between 1 and 10000" },
         { "McpRag:Embedding:MaxConcurrent", "257", "McpRag:Embedding:MaxConcurrent must be between 2 and 256" },

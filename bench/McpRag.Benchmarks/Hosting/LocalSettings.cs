@@ -19,6 +19,15 @@ internal sealed record LocalSettings(string Model, string Fusion, int RrfK, doub
     /// <summary>Title boost of BM25 (query time: shares the index).</summary>
     public double TitleBoost { get; init; } = new LocalBackendOptions().TitleBoost;
 
+    /// <summary>Top documents of RM3 pseudo-relevance feedback, 0 = off (query time: shares the index).</summary>
+    public int FeedbackDocuments { get; init; } = new LocalBackendOptions().FeedbackDocuments;
+
+    /// <summary>Expansion words of RM3 feedback (query time: shares the index).</summary>
+    public int FeedbackTerms { get; init; } = new LocalBackendOptions().FeedbackTerms;
+
+    /// <summary>Share of the original query in the RM3-expanded query (query time: shares the index).</summary>
+    public double FeedbackQueryWeight { get; init; } = new LocalBackendOptions().FeedbackQueryWeight;
+
     /// <summary>The product's own defaults (<see cref="LocalBackendOptions"/>), which the headline figures use.</summary>
     public static LocalSettings Product { get; } = FromOptions(new LocalBackendOptions());
 
@@ -28,6 +37,9 @@ internal sealed record LocalSettings(string Model, string Fusion, int RrfK, doub
             KeywordDocumentWeight = o.KeywordDocumentWeight,
             SemanticDocumentWeight = o.SemanticDocumentWeight,
             TitleBoost = o.TitleBoost,
+            FeedbackDocuments = o.FeedbackDocuments,
+            FeedbackTerms = o.FeedbackTerms,
+            FeedbackQueryWeight = o.FeedbackQueryWeight,
         };
 
     /// <summary>What the built index depends on; fusion settings apply at query time and share one index.</summary>
@@ -39,6 +51,7 @@ internal sealed record LocalSettings(string Model, string Fusion, int RrfK, doub
     public string DescribeQuery() => string.Create(
         CultureInfo.InvariantCulture,
         $"document weight keyword {KeywordDocumentWeight:0.##} / semantic {SemanticDocumentWeight:0.##}, title boost {TitleBoost:0.##}, ")
+        + (FeedbackDocuments > 0 ? string.Create(CultureInfo.InvariantCulture, $"RM3 {FeedbackDocuments} documents / {FeedbackTerms} terms / query {FeedbackQueryWeight:0.##}, ") : "")
         + (Fusion == "rrf" ? string.Create(CultureInfo.InvariantCulture, $"RRF k={RrfK}") : string.Create(CultureInfo.InvariantCulture, $"{Fusion} fusion w={SemanticWeight:0.##}"));
 
     public JsonObject ToConfiguration() => new()
@@ -50,6 +63,9 @@ internal sealed record LocalSettings(string Model, string Fusion, int RrfK, doub
         ["KeywordDocumentWeight"] = KeywordDocumentWeight,
         ["SemanticDocumentWeight"] = SemanticDocumentWeight,
         ["TitleBoost"] = TitleBoost,
+        ["FeedbackDocuments"] = FeedbackDocuments,
+        ["FeedbackTerms"] = FeedbackTerms,
+        ["FeedbackQueryWeight"] = FeedbackQueryWeight,
 
         // Every figure measures the model: no query vector is served from the cache.
         ["QueryVectorCacheSize"] = 0,

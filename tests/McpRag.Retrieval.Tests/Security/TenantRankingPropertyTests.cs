@@ -12,8 +12,9 @@ namespace McpRag.Retrieval.Tests.Security;
 /// tenant B has written documents dense in the same words (over several commits, with ids that collide with A's),
 /// and again after B has deleted them all (deleted passages stay in the segments until they merge). Every result
 /// list, scores included, must be identical each time. Keyword scores include the whole-document field (<see cref="IndexFields.Body"/>,
-/// weighed by the default <see cref="LocalBackendOptions.KeywordDocumentWeight"/>) and the title, so their per-tenant statistics
-/// are covered too. The seed is printed, and set with <c>MCPRAG_TEST_SEED</c>.
+/// weighed by the default <see cref="LocalBackendOptions.KeywordDocumentWeight"/>), the title and, with the default
+/// <see cref="LocalBackendOptions.FeedbackDocuments"/>, the RM3 expansion words (chosen by the tenant's own passage counts), so
+/// their per-tenant statistics are covered too. The seed is printed, and set with <c>MCPRAG_TEST_SEED</c>.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class TenantRankingPropertyTests : IDisposable
