@@ -25,6 +25,16 @@ internal sealed class BenchDeployment
 
     public string TenantsFile => Path.Combine(DataDir, "tenants.json");
 
+    /// <summary>A tenant quota no benchmark reaches, so the figures measure the server rather than its rate limits.</summary>
+    public static JsonObject UnthrottledQuota() => new()
+    {
+        ["requestsPerMinute"] = 1_000_000,
+        ["burst"] = 1_000_000,
+        ["subjectRequestsPerMinute"] = 1_000_000,
+        ["subjectBurst"] = 1_000_000,
+        ["maxConcurrent"] = 1_000,
+    };
+
     /// <summary>Writes the routing table (tenant id → route object) and the configuration into <paramref name="dataDir"/>.</summary>
     public static BenchDeployment Create(string dataDir, IReadOnlyDictionary<string, JsonObject> tenants, LocalSettings settings)
     {

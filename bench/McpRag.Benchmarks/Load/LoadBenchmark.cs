@@ -32,13 +32,7 @@ internal sealed class LoadBenchmark(BenchPaths paths, LoadGenerator generator, I
         var folder = Path.Combine(paths.Data, "load");
         var deployment = BenchDeployment.Create(folder, new Dictionary<string, JsonObject>
         {
-            // Quotas raised so the figures measure the server, not the sample tenant's rate limits.
-            [Tenant] = new()
-            {
-                ["isolation"] = "index",
-                ["index"] = Tenant,
-                ["quota"] = new JsonObject { ["requestsPerMinute"] = 1_000_000, ["burst"] = 1_000_000, ["subjectRequestsPerMinute"] = 1_000_000, ["subjectBurst"] = 1_000_000, ["maxConcurrent"] = 1_000 },
-            },
+            [Tenant] = new() { ["isolation"] = "index", ["index"] = Tenant, ["quota"] = BenchDeployment.UnthrottledQuota() },
         }, LocalSettings.Product);
         var (ids, chunks) = await IngestSamplesAsync(deployment, cancellationToken);
         var queries = LoadQueries.FromSamples(paths);

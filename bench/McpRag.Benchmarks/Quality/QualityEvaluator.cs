@@ -30,7 +30,7 @@ internal sealed class QualityEvaluator(BenchPaths paths)
         var folder = Path.Combine(paths.Indexes, $"{dataset.Name}-{dataset.CorpusHash()[..12]}-{settings.IndexKey}");
         var deployment = BenchDeployment.Create(folder, new Dictionary<string, JsonObject>
         {
-            [Tenant] = new() { ["isolation"] = "index", ["index"] = Tenant },
+            [Tenant] = new() { ["isolation"] = "index", ["index"] = Tenant, ["quota"] = BenchDeployment.UnthrottledQuota() },
         }, settings);
         var queries = dataset.ReadQueries();
         var qrels = dataset.ReadQrels();
