@@ -74,13 +74,13 @@ internal sealed class LoadBenchmark(BenchPaths paths, LoadGenerator generator, I
             foreach (var mode in stdioToo ? new[] { "keyword", "hybrid" } : [])
             {
                 var target = new LoadTarget("search " + mode, ct => ConnectStdioAsync(serverDll, deployment, server, ct), (c, i, ct) => CallAsync(c, "search", new() { ["query"] = queries.For(i), ["mode"] = mode }, ct));
-                stdio[target.Name] = await generator.SequentialAsync(target, sequentialCalls, cancellationToken);
+                stdio[target.Name] = await generator.SequentialAsync(target, sequentialCalls, cancellationToken, ownProcess: true);
             }
 
             if (stdioToo && installed is { } stdioPeer)
             {
                 var target = new LoadTarget("peer echo", ct => PeerServer.ConnectStdioAsync(stdioPeer.Script, ct), (c, i, ct) => CallAsync(c, "echo", new() { ["message"] = queries.For(i) }, ct));
-                stdio[target.Name] = await generator.SequentialAsync(target, sequentialCalls, cancellationToken);
+                stdio[target.Name] = await generator.SequentialAsync(target, sequentialCalls, cancellationToken, ownProcess: true);
             }
         }
 

@@ -47,10 +47,15 @@ internal sealed class LoadGenerator(TimeSpan window, int repeats, int warmupCall
         }
     }
 
-    public async Task<Summary> SequentialAsync(LoadTarget target, int calls, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sequential latency on one client. <paramref name="ownProcess"/>: each connection starts a server process of its
+    /// own (stdio), which <see cref="WarmAsync"/> cannot warm, so the measured client calls for one window first.
+    /// </summary>
+    public async Task<Summary> SequentialAsync(LoadTarget target, int calls, CancellationToken cancellationToken, bool ownProcess = false)
     {
         await using var client = await target.Connect(cancellationToken);
-        for (var i = 0; i < warmupCalls; i++)
+        var warmUntil = Stopwatch.GetTimestamp() + (ownProcess ? (long)(window.TotalSeconds * Stopwatch.Frequency) : 0);
+        for (var i = 0; i < warmupCalls || Stopwatch.GetTimestamp() < warmUntil; i++)
         {
             await target.Call(client, Next(), cancellationToken);
         }

@@ -232,11 +232,11 @@ internal sealed class ReportWriter(BenchPaths paths)
         md.AppendLine();
         md.AppendLine("![search latency by index size](benchmarks/latency.svg)");
         md.AppendLine();
-        md.AppendLine("| index | keyword ms (median / p99) | semantic ms | hybrid ms | query embedding alone ms | RSS MB | build s |");
+        md.AppendLine("| index | keyword ms (median / p99) | semantic ms | hybrid ms | query embedding alone ms | RSS MB (of it, mapped index files) | build s |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var p in scale)
         {
-            md.AppendLine(F($"| {p.Label} | {Ms(p.LatencyMs["keyword"])} | {Ms(p.LatencyMs["semantic"])} | {Ms(p.LatencyMs["hybrid"])} | {Ms(p.QueryEmbeddingMs)} | {p.RssMb:0} | {p.BuildSeconds:0} |"));
+            md.AppendLine(F($"| {p.Label} | {Ms(p.LatencyMs["keyword"])} | {Ms(p.LatencyMs["semantic"])} | {Ms(p.LatencyMs["hybrid"])} | {Ms(p.QueryEmbeddingMs)} | {p.RssMb:0}{(p.RssFileMb is { } file ? F($" ({file:0})") : "")} | {p.BuildSeconds:0} |"));
         }
 
         md.AppendLine();

@@ -141,6 +141,14 @@ internal sealed class ScaleBenchmark(BenchPaths paths, MiniLmEmbeddingGenerator 
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         Console.Error.WriteLine($"scale: {label}: hybrid median {latencies["hybrid"].Median:0.0} ms, RSS {process.WorkingSet64 / 1048576.0:0} MB");
-        return new ScalePoint(label, chunks, tenants, latencies, process.WorkingSet64 / 1048576.0, build) { QueryEmbeddingMs = Summary.Of(embedding) };
+        return new ScalePoint(label, chunks, tenants, latencies, process.WorkingSet64 / 1048576.0, build) { QueryEmbeddingMs = Summary.Of(embedding), RssFileMb = MappedFilesMb() };
+    }
+
+    /// <summary>Resident pages of mapped files (<c>RssFile</c>, Linux); null elsewhere.</summary>
+    private static double? MappedFilesMb()
+    {
+        const string status = "/proc/self/status";
+        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("RssFile:", StringComparison.Ordinal)) : null;
+        return line is not null && long.TryParse(line["RssFile:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var kb) ? kb / 1024.0 : null;
     }
 }

@@ -12,8 +12,8 @@ namespace McpRag.Retrieval.Tests.Security;
 /// tenant B has written documents dense in the same words (over several commits, with ids that collide with A's),
 /// and again after B has deleted them all (deleted passages stay in the segments until they merge). Every result
 /// list, scores included, must be identical each time. Keyword scores include the whole-document field (<see cref="IndexFields.Body"/>,
-/// weighed by the default <see cref="LocalBackendOptions.KeywordDocumentWeight"/>), the title and, with the default
-/// <see cref="LocalBackendOptions.FeedbackDocuments"/>, the RM3 expansion words (chosen by the tenant's own passage counts), so
+/// weighed by the default <see cref="LocalBackendOptions.KeywordDocumentWeight"/>), the title and, with
+/// <see cref="LocalBackendOptions.FeedbackDocuments"/> turned on, the RM3 expansion words (chosen by the tenant's own passage counts), so
 /// their per-tenant statistics are covered too. The seed is printed, and set with <c>MCPRAG_TEST_SEED</c>.
 /// </summary>
 [Trait("Category", "Slow")]
@@ -32,7 +32,7 @@ public sealed class TenantRankingPropertyTests : IDisposable
 
     public TenantRankingPropertyTests()
     {
-        _backend = new LocalIndexBackend(Options.Create(new StorageOptions { DataDir = _dataDir }), Options.Create(new LocalBackendOptions()), TestData.Embeddings);
+        _backend = new LocalIndexBackend(Options.Create(new StorageOptions { DataDir = _dataDir }), Options.Create(new LocalBackendOptions { FeedbackDocuments = 5 }), TestData.Embeddings);
         _seed = int.TryParse(Environment.GetEnvironmentVariable("MCPRAG_TEST_SEED"), CultureInfo.InvariantCulture, out var seed) ? seed : 20261201;
     }
 
