@@ -48,8 +48,9 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
                 _ => LocalRanking.Fuse(options, keyword, semantic),
             };
 
-            var snippets = query.Mode == SearchMode.Semantic ? null : LocalSnippets.For(query.Text);
-            var page = ranked.Skip(offset).Take(query.TopK).Select(r => ToHit(searcher, r, snippets, query.SnippetChars)).ToList();
+            var shown = ranked.Skip(offset).Take(query.TopK).ToList();
+            var matches = query.Mode == SearchMode.Semantic ? null : LocalSnippets.For(query.Text).Find(searcher, shown.Select(r => r.Chunk));
+            var page = shown.Select(r => ToHit(searcher, r, matches, query.SnippetChars)).ToList();
             var next = ranked.Count > window && window < SearchLimits.MaxResultWindow ? window.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             return new SearchPage(page, next);
         }, new SearchPage([], null));
@@ -71,22 +72,16 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
     private static IndexSearcher KeywordSearcher(IndexSearcher searcher, TenantPrincipal principal) =>
         TenantStatistics.Scope(searcher, principal.TenantId);
 
-    /// <summary>A page's hit; <paramref name="snippets"/> is <c>null</c> in semantic mode, whose hits show their passage's start.</summary>
-    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, LocalSnippets? snippets, int snippetChars)
+    /// <summary>A page's hit; <paramref name="matches"/> is <c>null</c> in semantic mode, whose hits show their passage's start.</summary>
+    private static SearchHit ToHit(IndexSearcher searcher, RankedDocument ranked, Dictionary<int, List<LocalSnippets.Match>>? matches, int snippetChars)
     {
         var chunk = ChunkFields.Load(searcher, ranked.Chunk);
         var text = chunk.Get(IndexFields.Text) ?? string.Empty;
-        var (snippet, truncated) = snippets?.Snippet(searcher, ranked.Chunk, text, snippetChars) ?? Start(text, snippetChars);
+        var (snippet, truncated) = LocalSnippets.Snippet(text, matches?.GetValueOrDefault(ranked.Chunk), snippetChars);
         return new SearchHit(ranked.DocId, chunk.Get(IndexFields.Title) ?? ranked.DocId, chunk.Get(IndexFields.Url), snippet, Math.Round(ranked.Score, 6), LocalDocuments.ReadAttributes(chunk))
         {
             SnippetTruncated = truncated,
         };
-    }
-
-    private static (string, bool) Start(string text, int snippetChars)
-    {
-        var start = SnippetText.Shorten(text, snippetChars);
-        return (start, start.Length != text.Length);
     }
 
     private static int ParsePosition(string? position) =>

@@ -45,10 +45,76 @@ internal sealed class LocalSnippets
         return new LocalSnippets([.. terms]);
     }
 
-    /// <summary>The snippet of passage <paramref name="doc"/>, whose stored text is <paramref name="text"/>, and whether it shows less than the passage.</summary>
-    public (string Snippet, bool Truncated) Snippet(IndexSearcher searcher, int doc, string text, int snippetChars)
+    /// <summary>
+    /// Where the query's words occur in each of a page's passages (<paramref name="docs"/>, reader-wide ids), read
+    /// from the postings for the whole page at once: per segment one terms enumerator, per word one seek and one
+    /// postings enumerator advanced through the page's passages in doc order.
+    /// </summary>
+    public Dictionary<int, List<Match>> Find(IndexSearcher searcher, IEnumerable<int> docs)
     {
-        var matches = Matches(searcher, doc, text.Length);
+        var found = new Dictionary<int, List<Match>>();
+        var leaves = searcher.IndexReader.Leaves;
+        foreach (var segment in docs.Distinct().GroupBy(d => ReaderUtil.SubIndex(d, leaves)))
+        {
+            var leaf = leaves[segment.Key];
+            var termsEnum = leaf.AtomicReader.GetTerms(IndexFields.Text)?.GetEnumerator();
+            if (termsEnum is null)
+            {
+                continue;
+            }
+
+            var ordered = segment.Order().ToArray();
+            DocsAndPositionsEnum? positions = null;
+            for (var t = 0; t < _terms.Length; t++)
+            {
+                if (!termsEnum.SeekExact(_terms[t]) || (positions = termsEnum.DocsAndPositions(null, positions, DocsAndPositionsFlags.OFFSETS)) is null)
+                {
+                    continue;
+                }
+
+                var current = -1;
+                foreach (var doc in ordered)
+                {
+                    var local = doc - leaf.DocBase;
+                    if (current < local)
+                    {
+                        current = positions.Advance(local);
+                    }
+
+                    if (current == DocIdSetIterator.NO_MORE_DOCS)
+                    {
+                        break;
+                    }
+
+                    if (current != local)
+                    {
+                        continue;
+                    }
+
+                    for (var i = positions.Freq; i > 0; i--)
+                    {
+                        positions.NextPosition();
+                        if (positions.StartOffset >= 0 && positions.EndOffset > positions.StartOffset)
+                        {
+                            (found.TryGetValue(doc, out var list) ? list : found[doc] = []).Add(new Match(positions.StartOffset, positions.EndOffset, t));
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var list in found.Values)
+        {
+            list.Sort((a, b) => a.Start.CompareTo(b.Start));
+        }
+
+        return found;
+    }
+
+    /// <summary>The snippet of a passage whose stored text is <paramref name="text"/>, from its <see cref="Find"/> matches, and whether it shows less than the passage.</summary>
+    public static (string Snippet, bool Truncated) Snippet(string text, List<Match>? found, int snippetChars)
+    {
+        var matches = found?.Where(m => m.End <= text.Length).ToList() ?? [];
         if (matches.Count == 0)
         {
             var start = SnippetText.Shorten(text, snippetChars);
@@ -57,48 +123,6 @@ internal sealed class LocalSnippets
 
         var (from, to) = Window(matches, text, snippetChars);
         return (Marked(text, matches, from, to), from > 0 || to < text.Length);
-    }
-
-    /// <summary>Every occurrence of a query word in the passage, by start offset, read from the segment's postings.</summary>
-    private List<Match> Matches(IndexSearcher searcher, int doc, int textLength)
-    {
-        var matches = new List<Match>();
-        var leaves = searcher.IndexReader.Leaves;
-        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
-        var local = doc - leaf.DocBase;
-        var termsEnum = leaf.AtomicReader.GetTerms(IndexFields.Text)?.GetEnumerator();
-        if (termsEnum is null)
-        {
-            return matches;
-        }
-
-        DocsAndPositionsEnum? positions = null;
-        for (var t = 0; t < _terms.Length; t++)
-        {
-            if (!termsEnum.SeekExact(_terms[t]))
-            {
-                continue;
-            }
-
-            positions = termsEnum.DocsAndPositions(null, positions, DocsAndPositionsFlags.OFFSETS);
-            if (positions is null || positions.Advance(local) != local)
-            {
-                continue;
-            }
-
-            for (var i = positions.Freq; i > 0; i--)
-            {
-                positions.NextPosition();
-                var (start, end) = (positions.StartOffset, positions.EndOffset);
-                if (start >= 0 && end > start && end <= textLength)
-                {
-                    matches.Add(new Match(start, end, t));
-                }
-            }
-        }
-
-        matches.Sort((a, b) => a.Start.CompareTo(b.Start));
-        return matches;
     }
 
     /// <summary>
@@ -179,5 +203,6 @@ internal sealed class LocalSnippets
         return snippet.Append(text, at, to - at).ToString().Trim();
     }
 
-    private readonly record struct Match(int Start, int End, int Term);
+    /// <summary>One occurrence of query word <c>Term</c> at characters <c>[Start, End)</c> of the passage text.</summary>
+    public readonly record struct Match(int Start, int End, int Term);
 }
