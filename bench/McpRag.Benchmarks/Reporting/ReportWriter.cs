@@ -142,11 +142,11 @@ internal sealed class ReportWriter(BenchPaths paths)
             }
 
             md.AppendLine();
-            md.AppendLine("Search latency here is for two pages of 50 results with snippets, on the shared machine; section 2 has the latency of ordinary tool calls.");
+            md.AppendLine("Search latency here is for two pages of 50 results with snippets; section 2 has the latency of ordinary tool calls.");
             md.AppendLine();
         }
 
-        var viaMcp = runs.Where(r => r.SearchPath.Contains("MCP", StringComparison.Ordinal)).GroupBy(r => (r.Dataset, r.Settings)).Select(g => g.OrderBy(r => r.At).Last()).ToList();
+        var viaMcp = runs.Where(r => r.SearchPath.Contains("MCP", StringComparison.Ordinal) && r.Settings == LocalSettings.Product).GroupBy(r => (r.Dataset, r.Settings)).Select(g => g.OrderBy(r => r.At).Last()).ToList();
         foreach (var mcp in viaMcp)
         {
             var direct = runs.Where(r => r.Dataset == mcp.Dataset && r.Settings == mcp.Settings && !r.SearchPath.Contains("MCP", StringComparison.Ordinal)).OrderBy(r => r.At).LastOrDefault();
