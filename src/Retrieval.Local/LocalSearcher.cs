@@ -15,9 +15,6 @@ internal sealed class LocalSearcher(LocalIndexStore store, IEmbeddingGenerator<s
 {
     private readonly QueryVectorCache _queryVectors = new(options.QueryVectorCacheSize);
 
-    /// <summary>The query vectors this searcher keeps (for tests).</summary>
-    internal QueryVectorCache QueryVectors => _queryVectors;
-
     public async Task<SearchPage> SearchAsync(TenantRoute route, TenantPrincipal principal, SearchQuery query, CancellationToken cancellationToken)
     {
         var offset = ParsePosition(query.Position);

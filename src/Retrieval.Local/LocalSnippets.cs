@@ -15,7 +15,7 @@ namespace McpRag.Retrieval.Backends.Local;
 /// </summary>
 internal sealed class LocalSnippets
 {
-    /// <summary>Distinct query words looked up per hit: a query is at most a few thousand characters, its words far fewer.</summary>
+    /// <summary>Distinct query words looked up per page: a query is at most a few thousand characters, its words far fewer.</summary>
     private const int MaxTerms = 64;
 
     private const string Marker = "**";

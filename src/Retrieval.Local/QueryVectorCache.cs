@@ -8,7 +8,8 @@ namespace McpRag.Retrieval.Backends.Local;
 /// BitFaster.Caching's concurrent LRU), so that the next page of a search, a retried call or an agent repeating its
 /// question does not run the model again. The key holds the tenant as well as the text: a vector cached for one
 /// tenant never answers another, so no tenant can tell from the speed of its own search what another searched.
-/// Concurrent misses of one key share one embedding; a failed or cancelled embedding is not kept.
+/// Concurrent misses of one key share one embedding, which a caller that cancels only stops waiting for; a failed
+/// embedding is not kept.
 /// </summary>
 internal sealed class QueryVectorCache
 {
@@ -23,9 +24,6 @@ internal sealed class QueryVectorCache
             .AsAsyncCache()
             .WithAtomicGetOrAdd()
             .Build();
-
-    /// <summary>Entries held now (for tests).</summary>
-    public int Count => _vectors?.Count ?? 0;
 
     /// <summary>The tenant's cached vector of <paramref name="text"/>, or the one <paramref name="embed"/> makes (and then keeps). The vector is shared: callers only read it.</summary>
     public async Task<float[]> GetOrAddAsync(string tenant, string text, Func<string, CancellationToken, Task<float[]>> embed, CancellationToken cancellationToken)
