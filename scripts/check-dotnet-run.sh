@@ -29,4 +29,13 @@ grep -q "1 documents" "$work/ingest.log" || { cat "$work/ingest.log" >&2; fail "
 dotnet run --project src/McpServer -- ingest --tenant tenant-c --config my.json ./somefolder 2>"$work/config.log" || { cat "$work/config.log" >&2; fail "--config with a relative path failed"; }
 grep -q "1 documents" "$work/config.log" || { cat "$work/config.log" >&2; fail "ingest --config my.json did not run"; }
 
-echo "check-dotnet-run: dotnet run from the clone's root uses ./.mcprag/, relative paths and --config my.json"
+# The benchmark's `eval --dataset DIR` (README, Performance) with a relative folder: a BEIR collection of two
+# documents and one judged query, scored through the real ingest and search paths.
+mkdir -p tinybeir/qrels
+printf '{"_id": "d1", "title": "Trail map", "text": "The ridge trail starts at the north car park."}\n{"_id": "d2", "title": "Opening hours", "text": "The visitor centre opens at nine."}\n' > tinybeir/corpus.jsonl
+printf '{"_id": "q1", "text": "where does the ridge trail start"}\n' > tinybeir/queries.jsonl
+printf 'query-id\tcorpus-id\tscore\nq1\td1\t1\n' > tinybeir/qrels/test.tsv
+dotnet run --project bench/McpRag.Benchmarks -- eval --dataset ./tinybeir --modes keyword >"$work/eval.out" 2>"$work/eval.log" || { cat "$work/eval.log" >&2; fail "bench eval with a relative dataset folder failed"; }
+grep -q "| keyword | 1.000 |" "$work/eval.out" || { cat "$work/eval.out" "$work/eval.log" >&2; fail "bench eval did not rank the judged document first"; }
+
+echo "check-dotnet-run: dotnet run from the clone's root uses ./.mcprag/, relative paths and --config my.json; the benchmark reads a relative dataset folder"

@@ -22,19 +22,20 @@ internal static class LocalEvidence
             return [];
         }
 
-        var ranking = Keyword(searcher, scope, passageQuery, LocalQueries.Documents(text, options.TitleBoost), options.KeywordDocumentWeight, candidates);
+        var weight = options.KeywordDocumentWeight;
+        var ranking = Keyword(searcher, scope, passageQuery, weight <= 0 ? null : LocalQueries.Documents(text, options.TitleBoost), weight, candidates);
         if (options.FeedbackDocuments == 0 || ranking.Count == 0 || LocalFeedback.Expand(searcher, text, ranking, options) is not { } expanded)
         {
             return ranking;
         }
 
-        return Keyword(searcher, scope, LocalQueries.Text(expanded, options.TitleBoost), LocalQueries.Documents(expanded, options.TitleBoost), options.KeywordDocumentWeight, candidates);
+        return Keyword(searcher, scope, LocalQueries.Text(expanded, options.TitleBoost), weight <= 0 ? null : LocalQueries.Documents(expanded, options.TitleBoost), weight, candidates);
     }
 
     private static List<RankedDocument> Keyword(IndexSearcher searcher, Query scope, Query passageQuery, Query? documentQuery, double weight, int candidates)
     {
         var passages = weight >= 1 ? null : searcher.Search(passageQuery, new QueryWrapperFilter(scope), candidates).ScoreDocs;
-        var documents = weight <= 0 || documentQuery is null
+        var documents = documentQuery is null
             ? null
             : searcher.Search(documentQuery, new QueryWrapperFilter(LocalQueries.Heads(scope)), candidates).ScoreDocs;
         return Combine(searcher, passages, documents, weight, candidates);

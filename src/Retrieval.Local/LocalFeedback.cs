@@ -1,4 +1,3 @@
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 
@@ -50,20 +49,15 @@ internal static class LocalFeedback
             .ToList();
     }
 
-    /// <summary>Analysed words of <paramref name="text"/> (the index's analyzer: stemmed, stop words removed) and their counts.</summary>
+    /// <summary>Analysed words of <paramref name="text"/> (<see cref="LocalIndex.Words"/>) and their counts.</summary>
     private static Dictionary<string, double> Words(string text)
     {
         var counts = new Dictionary<string, double>(StringComparer.Ordinal);
-        using var stream = LocalIndex.Analyzer.GetTokenStream(IndexFields.Text, text);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
+        foreach (var word in LocalIndex.Words(text))
         {
-            var word = term.ToString();
             counts[word] = counts.GetValueOrDefault(word) + 1;
         }
 
-        stream.End();
         return counts;
     }
 

@@ -43,6 +43,22 @@ internal sealed class LocalIndex : IDisposable
 
     public static Similarity Similarity { get; } = new BM25Similarity(1.2f, 0.75f);
 
+    /// <summary>The words of <paramref name="text"/> as the passage text is indexed (stemmed, stop words removed), in order.</summary>
+    public static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        using var stream = Analyzer.GetTokenStream(IndexFields.Text, text);
+        var term = stream.AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            words.Add(term.ToString());
+        }
+
+        stream.End();
+        return words;
+    }
+
     public SegmentVectorCache Vectors { get; }
 
     /// <summary>The document vectors of the head chunks (<see cref="IndexFields.DocVector"/>), loaded only when semantic search weighs them.</summary>

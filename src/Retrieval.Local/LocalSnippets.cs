@@ -1,4 +1,3 @@
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
@@ -25,25 +24,8 @@ internal sealed class LocalSnippets
     private LocalSnippets(BytesRef[] terms) => _terms = terms;
 
     /// <summary>The snippet builder of one search's query text, analysed as the passage text is indexed.</summary>
-    public static LocalSnippets For(string queryText)
-    {
-        var terms = new List<BytesRef>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        using var stream = LocalIndex.Analyzer.GetTokenStream(IndexFields.Text, queryText);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (terms.Count < MaxTerms && stream.IncrementToken())
-        {
-            var word = term.ToString();
-            if (seen.Add(word))
-            {
-                terms.Add(new BytesRef(word));
-            }
-        }
-
-        stream.End();
-        return new LocalSnippets([.. terms]);
-    }
+    public static LocalSnippets For(string queryText) =>
+        new([.. LocalIndex.Words(queryText).Distinct(StringComparer.Ordinal).Take(MaxTerms).Select(w => new BytesRef(w))]);
 
     /// <summary>
     /// Where the query's words occur in each of a page's passages (<paramref name="docs"/>, reader-wide ids), read
